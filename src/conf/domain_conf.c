@@ -1,0 +1,874 @@
+/*
+ * domain_conf.c: the parts of a libvirt <domain> that PCI planning reads
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "domain_conf.h"
+#include "pperror.h"
+
+#include <libxml/parser.h>
+#include <string.h>
+
+/* Tables indexed by enum value; ToString/FromString pairs below. */
+static const char *const ppDeviceKindNames[PP_DEVICE_LAST] = {
+    [PP_DEVICE_DISK] = "disk",
+    [PP_DEVICE_CONTROLLER] = "controller",
+    [PP_DEVICE_INTERFACE] = "interface",
+    [PP_DEVICE_HOSTDEV] = "hostdev",
+    [PP_DEVICE_VIDEO] = "video",
+    [PP_DEVICE_SOUND] = "sound",
+    [PP_DEVICE_WATCHDOG] = "watchdog",
+    [PP_DEVICE_RNG] = "rng",
+    [PP_DEVICE_MEMBALLOON] = "memballoon",
+    [PP_DEVICE_INPUT] = "input",
+    [PP_DEVICE_SERIAL] = "serial",
+    [PP_DEVICE_CONSOLE] = "console",
+    [PP_DEVICE_PARALLEL] = "parallel",
+    [PP_DEVICE_CHANNEL] = "channel",
+    [PP_DEVICE_IOMMU] = "iommu",
+    [PP_DEVICE_VSOCK] = "vsock",
+    [PP_DEVICE_SHMEM] = "shmem",
+    [PP_DEVICE_PANIC] = "panic",
+    [PP_DEVICE_FILESYSTEM] = "filesystem",
+    [PP_DEVICE_MEMORY] = "memory",
+    [PP_DEVICE_CRYPTO] = "crypto",
+    [PP_DEVICE_TPM] = "tpm",
+    [PP_DEVICE_REDIRDEV] = "redirdev",
+    [PP_DEVICE_HUB] = "hub",
+    [PP_DEVICE_SMARTCARD] = "smartcard",
+    [PP_DEVICE_GRAPHICS] = "graphics",
+    [PP_DEVICE_AUDIO] = "audio",
+    [PP_DEVICE_EMULATOR] = "emulator",
+    [PP_DEVICE_LEASE] = "lease",
+    [PP_DEVICE_OTHER] = "other",
+};
+
+static const char *const ppAddressTypeNames[PP_ADDRESS_LAST] = {
+    [PP_ADDRESS_NONE] = "none",
+    [PP_ADDRESS_PCI] = "pci",
+    [PP_ADDRESS_VIRTIO_MMIO] = "virtio-mmio",
+    [PP_ADDRESS_DRIVE] = "drive",
+    [PP_ADDRESS_VIRTIO_SERIAL] = "virtio-serial",
+    [PP_ADDRESS_CCID] = "ccid",
+    [PP_ADDRESS_USB] = "usb",
+    [PP_ADDRESS_SPAPR_VIO] = "spapr-vio",
+    [PP_ADDRESS_CCW] = "ccw",
+    [PP_ADDRESS_ISA] = "isa",
+    [PP_ADDRESS_DIMM] = "dimm",
+    [PP_ADDRESS_UNASSIGNED] = "unassigned",
+    [PP_ADDRESS_VIRTIO_S390] = "virtio-s390",
+    [PP_ADDRESS_OTHER] = "other",
+};
+
+static const char *const ppPCIControllerModelNames[PP_CONTROLLER_MODEL_LAST] = {
+    [PP_CONTROLLER_MODEL_NONE] = "",
+    [PP_CONTROLLER_MODEL_PCI_ROOT] = "pci-root",
+    [PP_CONTROLLER_MODEL_PCIE_ROOT] = "pcie-root",
+    [PP_CONTROLLER_MODEL_PCI_BRIDGE] = "pci-bridge",
+    [PP_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE] = "dmi-to-pci-bridge",
+    [PP_CONTROLLER_MODEL_PCIE_ROOT_PORT] = "pcie-root-port",
+    [PP_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT] = "pcie-switch-upstream-port",
+    [PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT] = "pcie-switch-downstream-port",
+    [PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS] = "pci-expander-bus",
+    [PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS] = "pcie-expander-bus",
+    [PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE] = "pcie-to-pci-bridge",
+};
+
+static const char *const ppConnectionNames[PP_CONNECTION_LAST] = {
+    [PP_CONNECTION_NONE] = "",
+    [PP_CONNECTION_PCI_ROOT] = "pci-root",
+    [PP_CONNECTION_PCIE_ROOT] = "pcie-root",
+    [PP_CONNECTION_PCIE_ROOT_PORT] = "pcie-root-port",
+    [PP_CONNECTION_PCIE_SWITCH_DOWNSTREAM_PORT] = "pcie-switch-downstream-port",
+    [PP_CONNECTION_PCI_BRIDGE] = "pci-bridge",
+    [PP_CONNECTION_PCIE_TO_PCI_BRIDGE] = "pcie-to-pci-bridge",
+    [PP_CONNECTION_PCIE_EXPANDER_BUS] = "pcie-expander-bus",
+    [PP_CONNECTION_PCI_EXPANDER_BUS] = "pci-expander-bus",
+    [PP_CONNECTION_PCI] = "pci",
+    [PP_CONNECTION_PCIE] = "pcie",
+    [PP_CONNECTION_VIRTIO_MMIO] = "virtio-mmio",
+};
+
+static int
+ppEnumFromString(const char *const *names, int last, int first, const char *name)
+{
+    int i;
+
+    if (!name)
+        return -1;
+    for (i = first; i < last; i++) {
+        if (names[i] && g_str_equal(names[i], name))
+            return i;
+    }
+    return -1;
+}
+
+const char *
+ppDeviceKindToString(PpDeviceKind kind)
+{
+    return kind < PP_DEVICE_LAST ? ppDeviceKindNames[kind] : NULL;
+}
+
+PpDeviceKind
+ppDeviceKindFromString(const char *name)
+{
+    int ret = ppEnumFromString(ppDeviceKindNames, PP_DEVICE_OTHER, 0, name);
+
+    return ret < 0 ? PP_DEVICE_OTHER : (PpDeviceKind)ret;
+}
+
+const char *
+ppAddressTypeToString(PpAddressType type)
+{
+    return type < PP_ADDRESS_LAST ? ppAddressTypeNames[type] : NULL;
+}
+
+PpAddressType
+ppAddressTypeFromString(const char *name)
+{
+    int ret = ppEnumFromString(ppAddressTypeNames, PP_ADDRESS_OTHER, PP_ADDRESS_PCI, name);
+
+    return ret < 0 ? PP_ADDRESS_OTHER : (PpAddressType)ret;
+}
+
+const char *
+ppPCIControllerModelToString(PpPCIControllerModel model)
+{
+    return model < PP_CONTROLLER_MODEL_LAST ? ppPCIControllerModelNames[model] : NULL;
+}
+
+/* Returns PP_CONTROLLER_MODEL_LAST for an unknown name. */
+PpPCIControllerModel
+ppPCIControllerModelFromString(const char *name)
+{
+    int ret = ppEnumFromString(ppPCIControllerModelNames, PP_CONTROLLER_MODEL_LAST,
+                               PP_CONTROLLER_MODEL_PCI_ROOT, name);
+
+    return ret < 0 ? PP_CONTROLLER_MODEL_LAST : (PpPCIControllerModel)ret;
+}
+
+const char *
+ppConnectionToString(PpConnection conn)
+{
+    return conn < PP_CONNECTION_LAST ? ppConnectionNames[conn] : NULL;
+}
+
+/* Returns PP_CONNECTION_LAST for an unknown name. */
+PpConnection
+ppConnectionFromString(const char *name)
+{
+    int ret = ppEnumFromString(ppConnectionNames, PP_CONNECTION_LAST, PP_CONNECTION_PCI_ROOT,
+                               name);
+
+    return ret < 0 ? PP_CONNECTION_LAST : (PpConnection)ret;
+}
+
+gboolean
+ppPCIAddressIsEmpty(const PpPCIAddress *addr)
+{
+    return addr->domain == 0 && addr->bus == 0 && addr->slot == 0 && addr->function == 0;
+}
+
+/**
+ * ppPCIAddressFormat:
+ * Returns: (transfer full) "DDDD:BB:SS.F", as libvirt and lspci write it.
+ */
+char *
+ppPCIAddressFormat(const PpPCIAddress *addr)
+{
+    return g_strdup_printf("%04x:%02x:%02x.%x", addr->domain, addr->bus, addr->slot,
+                           addr->function);
+}
+
+/* ------------------------------------------------------------------ */
+/* Small XML helpers                                                   */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
+
+static char *
+ppXmlProp(xmlNodePtr node, const char *name)
+{
+    xmlChar *val = xmlGetNoNsProp(node, (const xmlChar *)name);
+    char *ret;
+
+    if (!val)
+        return NULL;
+    ret = g_strdup((const char *)val);
+    xmlFree(val);
+    return ret;
+}
+
+static xmlNodePtr
+ppXmlChild(xmlNodePtr node, const char *name)
+{
+    xmlNodePtr cur;
+
+    if (!node)
+        return NULL;
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
+            g_str_equal((const char *)cur->name, name))
+            return cur;
+    }
+    return NULL;
+}
+
+static char *
+ppXmlChildProp(xmlNodePtr node, const char *child, const char *name)
+{
+    xmlNodePtr c = ppXmlChild(node, child);
+
+    return c ? ppXmlProp(c, name) : NULL;
+}
+
+/*
+ * Parse an unsigned number the way libvirt does (strtoul with base 0, so
+ * "0x1f", "31" and "037" are the same), into @ret if the attribute is set.
+ * @what names the element in errors.
+ */
+static gboolean
+ppXmlPropUInt(xmlNodePtr node,
+              const char *name,
+              guint64 max,
+              const char *what,
+              gboolean *present,
+              guint64 *ret,
+              GError **error)
+{
+    g_autofree char *val = ppXmlProp(node, name);
+    char *end = NULL;
+    guint64 num;
+
+    *present = FALSE;
+    if (!val)
+        return TRUE;
+    if (!g_ascii_isdigit(val[0])) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Invalid value '%1$s' for attribute '%2$s' of %3$s"), val, name, what);
+        return FALSE;
+    }
+    num = g_ascii_strtoull(val, &end, 0);
+    if (*end != '\0' || num > max) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Invalid value '%1$s' for attribute '%2$s' of %3$s"), val, name, what);
+        return FALSE;
+    }
+    *present = TRUE;
+    *ret = num;
+    return TRUE;
+}
+
+/* Like ppXmlPropUInt() into an int that stays -1 when absent. */
+static gboolean
+ppXmlPropOptInt(xmlNodePtr node, const char *name, guint64 max, const char *what, int *ret,
+                GError **error)
+{
+    gboolean present;
+    guint64 num = 0;
+
+    *ret = -1;
+    if (!node)
+        return TRUE;
+    if (!ppXmlPropUInt(node, name, max, what, &present, &num, error))
+        return FALSE;
+    if (present)
+        *ret = (int)num;
+    return TRUE;
+}
+
+static gboolean
+ppXmlPropTristate(xmlNodePtr node, const char *name, const char *yes, const char *no,
+                  const char *what, PpTristate *ret, GError **error)
+{
+    g_autofree char *val = node ? ppXmlProp(node, name) : NULL;
+
+    *ret = PP_TRISTATE_ABSENT;
+    if (!val)
+        return TRUE;
+    if (g_str_equal(val, yes)) {
+        *ret = PP_TRISTATE_YES;
+    } else if (g_str_equal(val, no)) {
+        *ret = PP_TRISTATE_NO;
+    } else {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Invalid value '%1$s' for attribute '%2$s' of %3$s: expected '%4$s' or '%5$s'"),
+                    val, name, what, yes, no);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+
+void
+ppDeviceDefFree(PpDeviceDef *dev)
+{
+    if (!dev)
+        return;
+    g_free(dev->type);
+    g_free(dev->model);
+    g_free(dev->bus);
+    g_free(dev->device);
+    g_free(dev->driverName);
+    g_free(dev->targetType);
+    g_free(dev->dev);
+    g_free(dev->alias);
+    g_free(dev->ctrl.modelName);
+    g_free(dev);
+}
+/**
+ * ppDeviceDefNew:
+ * Returns: (transfer full) an empty device of @kind, marked as added.
+ */
+PpDeviceDef *
+ppDeviceDefNew(PpDeviceKind kind)
+{
+    PpDeviceDef *dev = g_new0(PpDeviceDef, 1);
+
+    dev->kind = kind;
+    dev->added = TRUE;
+    dev->hints.numaNode = -1;
+    dev->ctrl.index = -1;
+    dev->ctrl.chassisNr = -1;
+    dev->ctrl.chassis = -1;
+    dev->ctrl.port = -1;
+    dev->ctrl.busNr = -1;
+    dev->ctrl.numaNode = -1;
+    return dev;
+}
+
+void
+ppDomainDefAddDevice(PpDomainDef *def, PpDeviceDef *dev)
+{
+    dev->ordinal = def->devices->len;
+    g_ptr_array_add(def->devices, dev);
+}
+
+static gboolean
+ppDeviceAddressEqual(const PpDeviceAddress *a, const PpDeviceAddress *b)
+{
+    if (a->type != b->type)
+        return FALSE;
+    if (a->type != PP_ADDRESS_PCI)
+        return TRUE;
+    return a->pci.domain == b->pci.domain && a->pci.bus == b->pci.bus &&
+           a->pci.slot == b->pci.slot && a->pci.function == b->pci.function &&
+           a->pci.multifunction == b->pci.multifunction;
+}
+
+void
+ppDeviceDefSetAddress(PpDeviceDef *dev, const PpDeviceAddress *addr)
+{
+    if (ppDeviceAddressEqual(&dev->addr, addr) && (dev->addrNode || dev->added))
+        return;
+    dev->addr = *addr;
+    dev->addrChanged = TRUE;
+}
+
+/**
+ * ppDeviceDefDescribe:
+ * Returns: (transfer full) a short human name for @dev.
+ */
+char *
+ppDeviceDefDescribe(const PpDeviceDef *dev)
+{
+    const char *kind = ppDeviceKindToString(dev->kind);
+
+    if (dev->kind == PP_DEVICE_OTHER && dev->node)
+        kind = (const char *)dev->node->name;
+    if (dev->alias)
+        return g_strdup_printf("%s '%s'", kind, dev->alias);
+    if (dev->kind == PP_DEVICE_DISK && dev->dev)
+        return g_strdup_printf("disk '%s'", dev->dev);
+    if (dev->kind == PP_DEVICE_CONTROLLER) {
+        const char *model = dev->model ? dev->model : "";
+
+        if (dev->ctrl.index >= 0)
+            return g_strdup_printf("controller type='%s' index='%d'%s%s%s",
+                                   dev->type ? dev->type : "", dev->ctrl.index,
+                                   *model ? " model='" : "", model, *model ? "'" : "");
+        return g_strdup_printf("controller type='%s'%s%s%s", dev->type ? dev->type : "",
+                               *model ? " model='" : "", model, *model ? "'" : "");
+    }
+    if (dev->model)
+        return g_strdup_printf("%s #%u (%s)", kind, dev->ordinal + 1, dev->model);
+    return g_strdup_printf("%s #%u", kind, dev->ordinal + 1);
+}
+
+static gboolean
+ppDeviceAddressParse(xmlNodePtr node, PpDeviceAddress *addr, const char *what, GError **error)
+{
+    g_autofree char *type = ppXmlProp(node, "type");
+    struct {
+        const char *name;
+        guint64 max;
+        guint *dst;
+    } fields[] = {
+        { "domain", 0xffff, &addr->pci.domain },
+        { "bus", 0xff, &addr->pci.bus },
+        { "slot", 0x1f, &addr->pci.slot },
+        { "function", 0x7, &addr->pci.function },
+    };
+    size_t i;
+
+    if (!type) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The <address> of %1$s has no type attribute"), what);
+        return FALSE;
+    }
+    addr->type = ppAddressTypeFromString(type);
+    if (addr->type != PP_ADDRESS_PCI)
+        return TRUE;
+
+    for (i = 0; i < G_N_ELEMENTS(fields); i++) {
+        gboolean present;
+        guint64 val = 0;
+
+        if (!ppXmlPropUInt(node, fields[i].name, fields[i].max, what, &present, &val, error))
+            return FALSE;
+        *fields[i].dst = (guint)val;
+    }
+    return ppXmlPropTristate(node, "multifunction", "on", "off", what,
+                             &addr->pci.multifunction, error);
+}
+
+static gboolean
+ppDeviceHintsParse(xmlNodePtr target, PpDeviceHints *hints, const char *what, GError **error)
+{
+    g_autofree char *conn = NULL;
+
+    hints->numaNode = -1;
+    if (!target)
+        return TRUE;
+
+    if (!ppXmlPropTristate(target, "hotpluggable", "yes", "no", what, &hints->hotpluggable,
+                           error))
+        return FALSE;
+
+    conn = ppXmlProp(target, "preferredConnection");
+    if (conn) {
+        hints->preferredConnection = ppConnectionFromString(conn);
+        if (hints->preferredConnection == PP_CONNECTION_LAST) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("Unknown preferredConnection '%1$s' on %2$s: expected a PCI controller model (pci-root, pcie-root, pcie-root-port, pcie-switch-downstream-port, pci-bridge, pcie-to-pci-bridge, pcie-expander-bus, pci-expander-bus) or a bus kind (pci, pcie, virtio-mmio)"),
+                        conn, what);
+            return FALSE;
+        }
+    }
+    return ppXmlPropOptInt(target, "numaNode", 255, what, &hints->numaNode, error);
+}
+
+static gboolean
+ppControllerInfoParse(xmlNodePtr node, PpDeviceDef *dev, const char *what, GError **error)
+{
+    PpControllerInfo *ctrl = &dev->ctrl;
+    xmlNodePtr target = ppXmlChild(node, "target");
+
+    if (!ppXmlPropOptInt(node, "index", G_MAXINT, what, &ctrl->index, error))
+        return FALSE;
+    ctrl->modelName = ppXmlChildProp(node, "model", "name");
+
+    if (dev->type && g_str_equal(dev->type, "pci")) {
+        if (dev->model) {
+            ctrl->pciModel = ppPCIControllerModelFromString(dev->model);
+            if (ctrl->pciModel == PP_CONTROLLER_MODEL_LAST) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("Unknown PCI controller model '%1$s' on %2$s"), dev->model, what);
+                return FALSE;
+            }
+        }
+    }
+
+    if (!ppXmlPropOptInt(target, "chassisNr", 255, what, &ctrl->chassisNr, error) ||
+        !ppXmlPropOptInt(target, "chassis", 255, what, &ctrl->chassis, error) ||
+        !ppXmlPropOptInt(target, "port", 255, what, &ctrl->port, error) ||
+        !ppXmlPropOptInt(target, "busNr", 255, what, &ctrl->busNr, error) ||
+        !ppXmlPropTristate(target, "hotplug", "on", "off", what, &ctrl->hotplug, error))
+        return FALSE;
+
+    ctrl->numaNode = -1;
+    if (target) {
+        xmlNodePtr nodeEl = ppXmlChild(target, "node");
+
+        if (nodeEl) {
+            g_autofree char *text = (char *)xmlNodeGetContent(nodeEl);
+            char *end = NULL;
+            guint64 num = text ? g_ascii_strtoull(text, &end, 10) : 0;
+
+            if (!text || !g_ascii_isdigit(text[0]) || *end != '\0' || num > 255) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("Invalid NUMA node '%1$s' in <target><node> of %2$s"),
+                            text ? text : "", what);
+                return FALSE;
+            }
+            ctrl->numaNode = (int)num;
+        }
+    }
+    return TRUE;
+}
+
+/* Where libvirt keeps the model of each kind of device. */
+static char *
+ppDeviceModelParse(xmlNodePtr node, PpDeviceKind kind)
+{
+    char *model;
+
+    switch (kind) {
+    case PP_DEVICE_INTERFACE:
+    case PP_DEVICE_VIDEO:
+    case PP_DEVICE_SHMEM:
+        return ppXmlChildProp(node, "model", "type");
+    case PP_DEVICE_TPM:
+    case PP_DEVICE_DISK:
+    case PP_DEVICE_CONTROLLER:
+    case PP_DEVICE_HOSTDEV:
+    case PP_DEVICE_SOUND:
+    case PP_DEVICE_WATCHDOG:
+    case PP_DEVICE_RNG:
+    case PP_DEVICE_MEMBALLOON:
+    case PP_DEVICE_INPUT:
+    case PP_DEVICE_SERIAL:
+    case PP_DEVICE_CONSOLE:
+    case PP_DEVICE_PARALLEL:
+    case PP_DEVICE_CHANNEL:
+    case PP_DEVICE_IOMMU:
+    case PP_DEVICE_VSOCK:
+    case PP_DEVICE_PANIC:
+    case PP_DEVICE_FILESYSTEM:
+    case PP_DEVICE_MEMORY:
+    case PP_DEVICE_CRYPTO:
+    case PP_DEVICE_REDIRDEV:
+    case PP_DEVICE_HUB:
+    case PP_DEVICE_SMARTCARD:
+    case PP_DEVICE_GRAPHICS:
+    case PP_DEVICE_AUDIO:
+    case PP_DEVICE_EMULATOR:
+    case PP_DEVICE_LEASE:
+    case PP_DEVICE_OTHER:
+    case PP_DEVICE_LAST:
+        break;
+    }
+    model = ppXmlProp(node, "model");
+    if (!model && kind == PP_DEVICE_SERIAL)
+        model = ppXmlChildProp(ppXmlChild(node, "target"), "model", "name");
+    return model;
+}
+
+static PpDeviceDef *
+ppDeviceDefParse(xmlNodePtr node, guint ordinal, GError **error)
+{
+    g_autoptr(PpDeviceDef) dev = g_new0(PpDeviceDef, 1);
+    g_autofree char *what = NULL;
+    xmlNodePtr target = ppXmlChild(node, "target");
+    xmlNodePtr model;
+
+    dev->node = node;
+    dev->ordinal = ordinal;
+    dev->kind = node->ns ? PP_DEVICE_OTHER
+                         : ppDeviceKindFromString((const char *)node->name);
+    dev->type = ppXmlProp(node, "type");
+    dev->model = ppDeviceModelParse(node, dev->kind);
+    dev->device = ppXmlProp(node, "device");
+    dev->alias = ppXmlChildProp(node, "alias", "name");
+    dev->driverName = ppXmlChildProp(node, "driver", "name");
+    if (!dev->driverName && dev->kind == PP_DEVICE_FILESYSTEM)
+        dev->driverName = ppXmlChildProp(node, "driver", "type");
+    if (target) {
+        dev->dev = ppXmlProp(target, "dev");
+        dev->targetType = ppXmlProp(target, "type");
+        if (dev->kind == PP_DEVICE_DISK)
+            dev->bus = ppXmlProp(target, "bus");
+    }
+    if (!dev->bus && dev->kind != PP_DEVICE_DISK)
+        dev->bus = ppXmlProp(node, "bus");
+    if (dev->kind == PP_DEVICE_VIDEO && (model = ppXmlChild(node, "model"))) {
+        g_autofree char *primary = ppXmlProp(model, "primary");
+        dev->primary = primary && g_str_equal(primary, "yes");
+    }
+
+    if (dev->kind == PP_DEVICE_CONTROLLER) {
+        /* ppDeviceDefDescribe() needs the index first. */
+        dev->ctrl.index = -1;
+        (void)ppXmlPropOptInt(node, "index", G_MAXINT, "controller", &dev->ctrl.index, NULL);
+    }
+    what = ppDeviceDefDescribe(dev);
+
+    if (dev->kind == PP_DEVICE_CONTROLLER && !ppControllerInfoParse(node, dev, what, error))
+        return NULL;
+    if (!ppDeviceHintsParse(target, &dev->hints, what, error))
+        return NULL;
+
+    dev->addrNode = ppXmlChild(node, "address");
+    if (dev->addrNode && !ppDeviceAddressParse(dev->addrNode, &dev->addr, what, error))
+        return NULL;
+
+    return g_steal_pointer(&dev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Domain                                                              */
+
+void
+ppDomainDefFree(PpDomainDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->text);
+    if (def->doc)
+        xmlFreeDoc(def->doc);
+    ppXmlSpansFree(def->spans);
+    if (def->nodeSpans)
+        g_hash_table_unref(def->nodeSpans);
+    g_free(def->virtType);
+    g_free(def->name);
+    g_free(def->arch);
+    g_free(def->machine);
+    g_free(def->loader);
+    if (def->numaCells)
+        g_array_unref(def->numaCells);
+    if (def->devices)
+        g_ptr_array_unref(def->devices);
+    g_free(def);
+}
+
+/* Pair every element node with its span; both walks are in document order. */
+static void
+ppDomainDefIndexNodes(PpDomainDef *def, xmlNodePtr node, guint *next)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        g_hash_table_insert(def->nodeSpans, node, GUINT_TO_POINTER(++(*next)));
+        ppDomainDefIndexNodes(def, node->children, next);
+    }
+}
+
+const PpXmlSpan *
+ppDomainDefNodeSpan(const PpDomainDef *def, xmlNodePtr node)
+{
+    guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(def->nodeSpans, node));
+
+    if (idx == 0)
+        return NULL;
+    return &g_array_index(def->spans->spans, PpXmlSpan, idx - 1);
+}
+
+static xmlDocPtr
+ppDomainDefParseXML(const char *text, gsize len, GError **error)
+{
+    g_autoptr(xmlParserCtxt) ctxt = xmlNewParserCtxt();
+    xmlDocPtr doc;
+    /* No network, no DTD, no entity substitution: a domain needs none of
+     * them, and each is a way in for a hostile document. DOCTYPE itself is
+     * refused before libxml2 sees the text (xml_spans.c). */
+    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+
+    if (!ctxt) {
+        g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL, _("Cannot allocate an XML parser"));
+        return NULL;
+    }
+    doc = xmlCtxtReadMemory(ctxt, text, (int)len, "domain.xml", NULL, opts);
+    if (!doc || !ctxt->wellFormed) {
+        const xmlError *err = xmlCtxtGetLastError(ctxt);
+        g_autofree char *msg = g_strdup(err && err->message ? err->message : "");
+
+        g_strchomp(msg);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("Malformed XML at line %1$d: %2$s"),
+                    err ? err->line : 0, msg);
+        if (doc)
+            xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static gboolean
+ppDomainDefParseOS(PpDomainDef *def, xmlNodePtr root, GError **error)
+{
+    xmlNodePtr os = ppXmlChild(root, "os");
+    xmlNodePtr type = ppXmlChild(os, "type");
+    xmlNodePtr loader = ppXmlChild(os, "loader");
+    g_autofree char *firmware = os ? ppXmlProp(os, "firmware") : NULL;
+
+    if (!type) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The domain has no <os><type> element"));
+        return FALSE;
+    }
+    def->arch = ppXmlProp(type, "arch");
+    def->machine = ppXmlProp(type, "machine");
+
+    if (firmware && g_str_equal(firmware, "efi"))
+        def->firmware = PP_FIRMWARE_EFI;
+    else if (firmware && g_str_equal(firmware, "bios"))
+        def->firmware = PP_FIRMWARE_BIOS;
+    if (loader) {
+        g_autofree char *ltype = ppXmlProp(loader, "type");
+
+        def->loader = (char *)xmlNodeGetContent(loader);
+        g_strstrip(def->loader);
+        /* A pflash loader is UEFI (OVMF/AAVMF); a rom loader is SeaBIOS. */
+        if (def->firmware == PP_FIRMWARE_DEFAULT && ltype && g_str_equal(ltype, "pflash"))
+            def->firmware = PP_FIRMWARE_EFI;
+        if (def->firmware == PP_FIRMWARE_DEFAULT && def->loader &&
+            (strstr(def->loader, "OVMF") || strstr(def->loader, "AAVMF") ||
+             strstr(def->loader, "edk2")))
+            def->firmware = PP_FIRMWARE_EFI;
+    }
+    return TRUE;
+}
+
+static gboolean
+ppDomainDefParseNuma(PpDomainDef *def, xmlNodePtr root, GError **error)
+{
+    xmlNodePtr numa = ppXmlChild(ppXmlChild(root, "cpu"), "numa");
+    xmlNodePtr cell;
+
+    def->numaCells = g_array_new(FALSE, FALSE, sizeof(guint));
+    if (!numa)
+        return TRUE;
+    for (cell = numa->children; cell; cell = cell->next) {
+        gboolean present;
+        guint64 id = 0;
+        guint val;
+
+        if (cell->type != XML_ELEMENT_NODE || !g_str_equal((const char *)cell->name, "cell"))
+            continue;
+        if (!ppXmlPropUInt(cell, "id", 255, "NUMA cell", &present, &id, error))
+            return FALSE;
+        /* libvirt numbers cells in order when id is absent. */
+        val = present ? (guint)id : def->numaCells->len;
+        g_array_append_val(def->numaCells, val);
+    }
+    return TRUE;
+}
+
+gboolean
+ppDomainDefHasNumaCell(const PpDomainDef *def, guint id)
+{
+    guint i;
+
+    for (i = 0; i < def->numaCells->len; i++) {
+        if (g_array_index(def->numaCells, guint, i) == id)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+ppDomainDefParseMisc(PpDomainDef *def, xmlNodePtr root)
+{
+    g_autofree char *mem = NULL;
+    g_autofree char *vcpu = NULL;
+    xmlNodePtr n;
+
+    def->virtType = ppXmlProp(root, "type");
+    if ((n = ppXmlChild(root, "name")))
+        def->name = (char *)xmlNodeGetContent(n);
+    def->acpi = ppXmlChild(ppXmlChild(root, "features"), "acpi") != NULL;
+
+    if ((n = ppXmlChild(root, "memory")))
+        mem = (char *)xmlNodeGetContent(n);
+    if (mem) {
+        g_autofree char *unit = ppXmlProp(n, "unit");
+        guint64 val = g_ascii_strtoull(mem, NULL, 10);
+
+        if (unit && (g_str_equal(unit, "MiB") || g_str_equal(unit, "M")))
+            val *= 1024;
+        else if (unit && (g_str_equal(unit, "GiB") || g_str_equal(unit, "G")))
+            val *= 1024 * 1024;
+        else if (unit && (g_str_equal(unit, "b") || g_str_equal(unit, "bytes")))
+            val /= 1024;
+        def->memoryKiB = val;
+    }
+    if ((n = ppXmlChild(root, "vcpu")))
+        vcpu = (char *)xmlNodeGetContent(n);
+    def->vcpus = vcpu ? (guint)g_ascii_strtoull(vcpu, NULL, 10) : 1;
+    if (def->vcpus == 0)
+        def->vcpus = 1;
+}
+
+static gboolean
+ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
+{
+    xmlNodePtr cur;
+    guint ordinal = 0;
+
+    def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)ppDeviceDefFree);
+    def->devicesNode = ppXmlChild(root, "devices");
+    if (!def->devicesNode)
+        return TRUE;
+
+    for (cur = def->devicesNode->children; cur; cur = cur->next) {
+        PpDeviceDef *dev;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (ordinal >= PP_DOMAIN_MAX_DEVICES) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("The domain has more than %1$d devices"), PP_DOMAIN_MAX_DEVICES);
+            return FALSE;
+        }
+        if (!(dev = ppDeviceDefParse(cur, ordinal++, error)))
+            return FALSE;
+        g_ptr_array_add(def->devices, dev);
+    }
+    return TRUE;
+}
+
+/**
+ * ppDomainDefParseString:
+ * @text: the document; need not be NUL terminated
+ * @len: its length in bytes
+ *
+ * Parses a libvirt <domain>, refusing DOCTYPE/entities, network access and
+ * anything larger than PP_FILE_MAX_INPUT.
+ *
+ * Returns: (transfer full) the model, or NULL with @error set.
+ */
+PpDomainDef *
+ppDomainDefParseString(const char *text, gsize len, GError **error)
+{
+    g_autoptr(PpDomainDef) def = g_new0(PpDomainDef, 1);
+    xmlNodePtr root;
+    guint nspans = 0;
+
+    if (len > PP_DOMAIN_MAX_INPUT) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Input is larger than the limit of %1$d bytes"), PP_DOMAIN_MAX_INPUT);
+        return NULL;
+    }
+    def->text = g_strndup(text, len);
+    def->len = len;
+
+    if (!(def->spans = ppXmlSpansScan(def->text, def->len, error)))
+        return NULL;
+    if (!(def->doc = ppDomainDefParseXML(def->text, def->len, error)))
+        return NULL;
+
+    root = xmlDocGetRootElement(def->doc);
+    if (!root || root->ns || !g_str_equal((const char *)root->name, "domain")) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Expected a <domain> root element, found <%1$s>"),
+                    root ? (const char *)root->name : "");
+        return NULL;
+    }
+
+    def->nodeSpans = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ppDomainDefIndexNodes(def, root, &nspans);
+    if (nspans != def->spans->spans->len) {
+        g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL,
+                    _("The XML scanner found %1$u elements where libxml2 found %2$u"),
+                    def->spans->spans->len, nspans);
+        return NULL;
+    }
+
+    ppDomainDefParseMisc(def, root);
+    if (!ppDomainDefParseOS(def, root, error) ||
+        !ppDomainDefParseNuma(def, root, error) ||
+        !ppDomainDefParseDevices(def, root, error))
+        return NULL;
+
+    return g_steal_pointer(&def);
+}

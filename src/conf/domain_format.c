@@ -1,0 +1,413 @@
+/*
+ * domain_format.c: write the user's document back with the planner's edits
+ *
+ * The promise is that nothing the user wrote changes except what placement
+ * must change: an <address> is added or rewritten, new devices are added
+ * under <devices>. Everything else - comments, attribute order and quoting,
+ * foreign namespaces, unknown elements, spacing - is copied byte for byte,
+ * because the output is built by splicing into the original text rather
+ * than by serializing the libxml2 tree (which would re-quote every
+ * attribute and drop the spacing inside tags).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "domain_format.h"
+#include "pperror.h"
+
+#include <string.h>
+
+typedef struct {
+    gsize offset;  /* where the edit applies in the original text */
+    gsize remove;  /* bytes of the original replaced */
+    char *insert;  /* text put in their place */
+    guint seq;     /* keeps edits at one offset in the order they were made */
+} PpTextEdit;
+
+static void
+ppTextEditClear(gpointer data)
+{
+    PpTextEdit *edit = data;
+
+    g_free(edit->insert);
+}
+
+static void
+ppTextEditAdd(GArray *edits, gsize offset, gsize remove, char *insert)
+{
+    PpTextEdit edit = { offset, remove, insert, edits->len };
+
+    g_array_append_val(edits, edit);
+}
+
+static gint
+ppTextEditCompare(gconstpointer a, gconstpointer b)
+{
+    const PpTextEdit *ea = a;
+    const PpTextEdit *eb = b;
+
+    if (ea->offset != eb->offset)
+        return ea->offset < eb->offset ? -1 : 1;
+    return ea->seq < eb->seq ? -1 : (ea->seq > eb->seq);
+}
+
+/* The whitespace that starts the line @offset is on, up to @offset. */
+static char *
+ppTextLineIndent(const PpDomainDef *def, gsize offset)
+{
+    gsize bol = offset;
+    gsize i;
+
+    while (bol > 0 && def->text[bol - 1] != '\n')
+        bol--;
+    for (i = bol; i < offset; i++) {
+        if (def->text[i] != ' ' && def->text[i] != '\t')
+            return g_strdup("");
+    }
+    return g_strndup(def->text + bol, offset - bol);
+}
+
+/*
+ * The indentation step of the document: how much deeper <devices>'
+ * children sit than <devices>. libvirt writes two spaces.
+ */
+static char *
+ppDomainDefIndentUnit(const PpDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; def->devicesNode && i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        const PpXmlSpan *parent = ppDomainDefNodeSpan(def, def->devicesNode);
+        const PpXmlSpan *child;
+        g_autofree char *pi = NULL;
+        g_autofree char *ci = NULL;
+
+        if (!dev->node || !(child = ppDomainDefNodeSpan(def, dev->node)) || !parent)
+            continue;
+        pi = ppTextLineIndent(def, parent->start);
+        ci = ppTextLineIndent(def, child->start);
+        if (strlen(ci) > strlen(pi) && g_str_has_prefix(ci, pi))
+            return g_strdup(ci + strlen(pi));
+        break;
+    }
+    return g_strdup("  ");
+}
+
+/**
+ * ppDeviceAddressFormatXML:
+ * Returns: (transfer full) the <address/> element for @addr, as libvirt writes it.
+ */
+char *
+ppDeviceAddressFormatXML(const PpDeviceAddress *addr)
+{
+    switch (addr->type) {
+    case PP_ADDRESS_PCI:
+        return g_strdup_printf("<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                               "function='0x%x'%s/>",
+                               addr->pci.domain, addr->pci.bus, addr->pci.slot,
+                               addr->pci.function,
+                               addr->pci.multifunction == PP_TRISTATE_YES ? " multifunction='on'"
+                               : addr->pci.multifunction == PP_TRISTATE_NO ? " multifunction='off'"
+                               : "");
+    case PP_ADDRESS_VIRTIO_MMIO:
+        return g_strdup("<address type='virtio-mmio'/>");
+    case PP_ADDRESS_NONE:
+    case PP_ADDRESS_DRIVE:
+    case PP_ADDRESS_VIRTIO_SERIAL:
+    case PP_ADDRESS_CCID:
+    case PP_ADDRESS_USB:
+    case PP_ADDRESS_SPAPR_VIO:
+    case PP_ADDRESS_CCW:
+    case PP_ADDRESS_ISA:
+    case PP_ADDRESS_DIMM:
+    case PP_ADDRESS_UNASSIGNED:
+    case PP_ADDRESS_VIRTIO_S390:
+    case PP_ADDRESS_OTHER:
+    case PP_ADDRESS_LAST:
+        break;
+    }
+    return NULL;
+}
+
+/* Lines of a new element's children, each without indentation. */
+static void
+ppDeviceFormatChildren(const PpDeviceDef *dev, GPtrArray *lines)
+{
+    const PpControllerInfo *ctrl = &dev->ctrl;
+
+    if (dev->kind == PP_DEVICE_CONTROLLER) {
+        g_autoptr(GString) target = g_string_new("<target");
+
+        if (ctrl->modelName)
+            g_ptr_array_add(lines, g_strdup_printf("<model name='%s'/>", ctrl->modelName));
+        if (ctrl->chassisNr >= 0)
+            g_string_append_printf(target, " chassisNr='%d'", ctrl->chassisNr);
+        if (ctrl->chassis >= 0)
+            g_string_append_printf(target, " chassis='%d'", ctrl->chassis);
+        if (ctrl->port >= 0)
+            g_string_append_printf(target, " port='0x%x'", ctrl->port);
+        if (ctrl->busNr >= 0)
+            g_string_append_printf(target, " busNr='%d'", ctrl->busNr);
+        if (ctrl->hotplug != PP_TRISTATE_ABSENT)
+            g_string_append_printf(target, " hotplug='%s'",
+                                   ctrl->hotplug == PP_TRISTATE_YES ? "on" : "off");
+        if (ctrl->numaNode >= 0) {
+            g_string_append(target, ">");
+            g_ptr_array_add(lines, g_string_free(g_steal_pointer(&target), FALSE));
+            g_ptr_array_add(lines, g_strdup_printf("\t<node>%d</node>", ctrl->numaNode));
+            g_ptr_array_add(lines, g_strdup("</target>"));
+        } else if (target->len > strlen("<target")) {
+            g_string_append(target, "/>");
+            g_ptr_array_add(lines, g_string_free(g_steal_pointer(&target), FALSE));
+        }
+    } else if (dev->model && (dev->kind == PP_DEVICE_VIDEO || dev->kind == PP_DEVICE_INTERFACE)) {
+        g_ptr_array_add(lines, g_strdup_printf("<model type='%s'%s/>", dev->model,
+                                               dev->primary ? " primary='yes'" : ""));
+    }
+    if (dev->alias)
+        g_ptr_array_add(lines, g_strdup_printf("<alias name='%s'/>", dev->alias));
+    if (dev->addr.type != PP_ADDRESS_NONE)
+        g_ptr_array_add(lines, ppDeviceAddressFormatXML(&dev->addr));
+}
+
+/* The start tag's attributes of a new element. */
+static char *
+ppDeviceFormatAttrs(const PpDeviceDef *dev)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    if (dev->type)
+        g_string_append_printf(buf, " type='%s'", dev->type);
+    if (dev->kind == PP_DEVICE_CONTROLLER) {
+        if (dev->ctrl.index >= 0)
+            g_string_append_printf(buf, " index='%d'", dev->ctrl.index);
+        if (dev->model)
+            g_string_append_printf(buf, " model='%s'", dev->model);
+    } else if (dev->model && dev->kind != PP_DEVICE_VIDEO && dev->kind != PP_DEVICE_INTERFACE) {
+        g_string_append_printf(buf, " model='%s'", dev->model);
+    }
+    if (dev->bus && dev->kind != PP_DEVICE_DISK)
+        g_string_append_printf(buf, " bus='%s'", dev->bus);
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+/*
+ * A new device element, every line after the first prefixed by @indent
+ * (and children by one @unit more); a leading newline + @indent is the
+ * caller's business.
+ */
+static char *
+ppDeviceFormatNew(const PpDeviceDef *dev, const char *indent, const char *unit)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *attrs = ppDeviceFormatAttrs(dev);
+    const char *name = ppDeviceKindToString(dev->kind);
+    g_autoptr(GString) buf = g_string_new(NULL);
+    guint i;
+
+    ppDeviceFormatChildren(dev, lines);
+    if (lines->len == 0)
+        return g_strdup_printf("<%s%s/>", name, attrs);
+
+    g_string_append_printf(buf, "<%s%s>", name, attrs);
+    for (i = 0; i < lines->len; i++) {
+        const char *line = g_ptr_array_index(lines, i);
+        guint depth = 1;
+
+        while (*line == '\t') {
+            depth++;
+            line++;
+        }
+        g_string_append_printf(buf, "\n%s", indent);
+        while (depth--)
+            g_string_append(buf, unit);
+        g_string_append(buf, line);
+    }
+    g_string_append_printf(buf, "\n%s</%s>", indent, name);
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+/* Edits that give an existing device its new <address>. */
+static void
+ppDomainDefEditAddress(const PpDomainDef *def, const PpDeviceDef *dev, const char *unit,
+                       GArray *edits)
+{
+    const PpXmlSpan *span = ppDomainDefNodeSpan(def, dev->node);
+    char *addr = ppDeviceAddressFormatXML(&dev->addr);
+    g_autofree char *indent = NULL;
+    gsize ws;
+
+    if (dev->addrNode) {
+        const PpXmlSpan *aspan = ppDomainDefNodeSpan(def, dev->addrNode);
+
+        ppTextEditAdd(edits, aspan->start, aspan->end - aspan->start, addr);
+        return;
+    }
+
+    indent = ppTextLineIndent(def, span->start);
+    if (span->empty) {
+        /* <memballoon model='virtio'/> becomes an element with a child. */
+        ppTextEditAdd(edits, span->startEnd - 2, 2,
+                      g_strdup_printf(">\n%s%s%s\n%s</%s>", indent, unit, addr, indent,
+                                      (const char *)dev->node->name));
+        g_free(addr);
+        return;
+    }
+
+    /* Before the whitespace that precedes the end tag, as the last child. */
+    ws = span->endStart;
+    while (ws > span->startEnd && g_ascii_isspace(def->text[ws - 1]))
+        ws--;
+    {
+        xmlNodePtr last = dev->node->last;
+        g_autofree char *childIndent = NULL;
+
+        while (last && last->type != XML_ELEMENT_NODE)
+            last = last->prev;
+        if (last)
+            childIndent = ppTextLineIndent(def, ppDomainDefNodeSpan(def, last)->start);
+        else
+            childIndent = g_strconcat(indent, unit, NULL);
+        if (ws == span->endStart && !last)
+            ppTextEditAdd(edits, ws, 0,
+                          g_strdup_printf("\n%s%s\n%s", childIndent, addr, indent));
+        else
+            ppTextEditAdd(edits, ws, 0, g_strdup_printf("\n%s%s", childIndent, addr));
+    }
+    g_free(addr);
+}
+
+/*
+ * Where a new device of @kind goes: after the last existing device of the
+ * same kind; new controllers after the disks when there are no controllers
+ * (libvirt's own order); anything else at the end of <devices>.
+ */
+static gsize
+ppDomainDefInsertPoint(const PpDomainDef *def, PpDeviceKind kind, char **indent)
+{
+    const PpXmlSpan *devices = ppDomainDefNodeSpan(def, def->devicesNode);
+    const PpDeviceDef *same = NULL;
+    const PpDeviceDef *before = NULL;
+    const PpDeviceDef *any = NULL;
+    const PpDeviceDef *pick;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->added || !dev->node)
+            continue;
+        any = dev;
+        if (dev->kind == kind)
+            same = dev;
+        if (dev->kind == PP_DEVICE_DISK || dev->kind == PP_DEVICE_EMULATOR)
+            before = dev;
+    }
+    pick = same ? same : (kind == PP_DEVICE_CONTROLLER && before) ? before : any;
+    if (pick) {
+        const PpXmlSpan *span = ppDomainDefNodeSpan(def, pick->node);
+
+        *indent = ppTextLineIndent(def, span->start);
+        return span->end;
+    }
+    *indent = NULL;
+    return devices->startEnd;
+}
+
+static void
+ppDomainDefEditAdditions(const PpDomainDef *def, const char *unit, GArray *edits)
+{
+    const PpXmlSpan *devices = ppDomainDefNodeSpan(def, def->devicesNode);
+    g_autofree char *devIndent = ppTextLineIndent(def, devices->start);
+    gboolean opened = FALSE;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autofree char *indent = NULL;
+        g_autofree char *text = NULL;
+        gsize at;
+
+        if (!dev->added)
+            continue;
+        at = ppDomainDefInsertPoint(def, dev->kind, &indent);
+        if (!indent)
+            indent = g_strconcat(devIndent, unit, NULL);
+        text = ppDeviceFormatNew(dev, indent, unit);
+        if (devices->empty && !opened) {
+            /* <devices/> must be opened up first. */
+            ppTextEditAdd(edits, devices->startEnd - 2, 2, g_strdup(">"));
+            opened = TRUE;
+        }
+        ppTextEditAdd(edits, at, 0, g_strdup_printf("\n%s%s", indent, text));
+    }
+    if (opened)
+        ppTextEditAdd(edits, devices->end, 0,
+                      g_strdup_printf("\n%s</devices>", devIndent));
+}
+
+static gboolean
+ppDomainDefHasAdditions(const PpDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->added)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/**
+ * ppDomainDefFormat:
+ * @def: a parsed (and usually planned) domain
+ *
+ * Returns: (transfer full) the document with the planner's edits, or NULL
+ * with @error set.
+ */
+char *
+ppDomainDefFormat(const PpDomainDef *def, gsize *ret_len, GError **error)
+{
+    g_autoptr(GArray) edits = g_array_new(FALSE, FALSE, sizeof(PpTextEdit));
+    g_autofree char *unit = ppDomainDefIndentUnit(def);
+    g_autoptr(GString) out = g_string_sized_new(def->len + 1024);
+    gsize pos = 0;
+    guint i;
+
+    g_array_set_clear_func(edits, ppTextEditClear);
+
+    if (!def->devicesNode && ppDomainDefHasAdditions(def)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The domain has no <devices> element to add devices to"));
+        return NULL;
+    }
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->added && dev->addrChanged)
+            ppDomainDefEditAddress(def, dev, unit, edits);
+    }
+    if (def->devicesNode)
+        ppDomainDefEditAdditions(def, unit, edits);
+
+    g_array_sort(edits, ppTextEditCompare);
+    for (i = 0; i < edits->len; i++) {
+        const PpTextEdit *edit = &g_array_index(edits, PpTextEdit, i);
+
+        if (edit->offset < pos) {
+            g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL,
+                        _("Overlapping edits at offset %1$" G_GSIZE_FORMAT), edit->offset);
+            return NULL;
+        }
+        g_string_append_len(out, def->text + pos, edit->offset - pos);
+        g_string_append(out, edit->insert);
+        pos = edit->offset + edit->remove;
+    }
+    g_string_append_len(out, def->text + pos, def->len - pos);
+
+    *ret_len = out->len;
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}

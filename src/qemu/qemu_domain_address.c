@@ -1,0 +1,2 @@
+/* placeholder until the placement engine lands */
+#include "internal.h"

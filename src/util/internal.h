@@ -1,0 +1,12 @@
+/*
+ * internal.h: common definitions for every virt-pciplan module
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib/gi18n-lib.h>
+
+/* Mark a literal argument at a call site: ppFoo(x, PP_ARG(dryRun, true)). */
+#define PP_ARG(name, value) (value)

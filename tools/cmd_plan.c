@@ -1,0 +1,65 @@
+/*
+ * cmd_plan.c: virt-pciplan plan / explain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "virt-pciplan.h"
+#include "domain_conf.h"
+#include "domain_format.h"
+#include "pperror.h"
+#include "ppfile.h"
+
+#include <stdio.h>
+
+static gboolean
+ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    PpDomainDef *def;
+
+    if (!ppFileReadBounded(path, PP_FILE_MAX_INPUT, &text, &len, error))
+        return FALSE;
+    if (!(def = ppDomainDefParseString(text, len, error)))
+        return FALSE;
+    *ret_def = def;
+    return TRUE;
+}
+
+int
+ppCmdPlan(int argc, char **argv)
+{
+    g_autofree char *output = NULL;
+    g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autofree char *out = NULL;
+    gsize outlen = 0;
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+          N_("Write the planned XML to OUT (atomically) instead of standard output"), N_("OUT") },
+        { NULL }
+    };
+
+    g_option_context_set_summary(ctx, _("Place every device and write the fully addressed domain XML."));
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, &argc, &argv, &err))
+        return ppToolReportError(err);
+    if (argc != 2) {
+        g_printerr(_("virt-pciplan plan: expected one input file (or '-'); see 'virt-pciplan plan --help'\n"));
+        return PP_EXIT_USAGE;
+    }
+
+    if (!ppToolLoadDomain(argv[1], &def, &err) ||
+        !(out = ppDomainDefFormat(def, &outlen, &err)) ||
+        !ppToolWriteOutput(output, out, outlen, &err))
+        return ppToolReportError(err);
+    return PP_EXIT_OK;
+}
+
+int
+ppCmdExplain(int argc, char **argv)
+{
+    g_printerr(_("virt-pciplan explain: not available in this build\n"));
+    return PP_EXIT_USAGE;
+}
