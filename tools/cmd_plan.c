@@ -8,6 +8,7 @@
 #include "domain_format.h"
 #include "pperror.h"
 #include "ppfile.h"
+#include "qemu_domain_address.h"
 
 #include <stdio.h>
 
@@ -30,6 +31,8 @@ int
 ppCmdPlan(int argc, char **argv)
 {
     g_autofree char *output = NULL;
+    int spares = -1;
+    PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
     g_autoptr(PpDomainDef) def = NULL;
@@ -38,6 +41,8 @@ ppCmdPlan(int argc, char **argv)
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
           N_("Write the planned XML to OUT (atomically) instead of standard output"), N_("OUT") },
+        { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
+          N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
         { NULL }
     };
 
@@ -50,7 +55,14 @@ ppCmdPlan(int argc, char **argv)
         return PP_EXIT_USAGE;
     }
 
+    if (spares < -1 || spares > 255) {
+        g_printerr(_("virt-pciplan plan: --spare-ports takes a number from 0 to 255\n"));
+        return PP_EXIT_USAGE;
+    }
+    opts.sparePorts = spares;
+
     if (!ppToolLoadDomain(argv[1], &def, &err) ||
+        !ppQemuDomainPlan(def, &opts, NULL, &err) ||
         !(out = ppDomainDefFormat(def, &outlen, &err)) ||
         !ppToolWriteOutput(output, out, outlen, &err))
         return ppToolReportError(err);

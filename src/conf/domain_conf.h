@@ -193,6 +193,7 @@ struct _PpDeviceDef {
     /* Set by the planner, read by the writer (domain_format.c): */
     gboolean added;       /* not in the user's document (node is NULL) */
     gboolean addrChanged; /* addr differs from the document's <address> */
+    gboolean indexAdded;  /* a controller given an index= it lacked */
 };
 
 typedef enum {

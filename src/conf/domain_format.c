@@ -384,6 +384,18 @@ ppDomainDefFormat(const PpDomainDef *def, gsize *ret_len, GError **error)
         return NULL;
     }
 
+    /* Attributes first: they go where an empty element's "/>" may be
+     * replaced by the address edit below. */
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->added && dev->indexAdded) {
+            const PpXmlSpan *span = ppDomainDefNodeSpan(def, dev->node);
+
+            ppTextEditAdd(edits, span->startEnd - (span->empty ? 2 : 1), 0,
+                          g_strdup_printf(" index='%d'", dev->ctrl.index));
+        }
+    }
     for (i = 0; i < def->devices->len; i++) {
         const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
 

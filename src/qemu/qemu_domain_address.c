@@ -1,2 +1,1052 @@
-/* placeholder until the placement engine lands */
-#include "internal.h"
+/*
+ * qemu_domain_address.c: QEMU's placement policy and the planner entry point
+ *
+ * Every QEMU fact the planner uses lives here: which machine types have
+ * which root bus and reserved slots, which device model is conventional PCI
+ * or PCI Express, which devices libvirt 9.0 adds on its own. src/conf does
+ * the placement with these as data.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "qemu_domain_address.h"
+#include "domain_place.h"
+#include "pperror.h"
+
+#include <string.h>
+
+/* QEMU 7.2 machine facts (docs/qemu-facts.md), with libvirt 9.0's implicit
+ * devices (docs/oracles.md, checked by defining through the embedded
+ * driver). */
+static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
+    [PP_QEMU_MACHINE_Q35] = {
+        .kind = PP_QEMU_MACHINE_Q35,
+        .family = "q35",
+        .pcie = TRUE,
+        /* 00:1f.x is the ICH9 LPC, SATA and SMBus functions. */
+        .rootMaxAutoSlot = 0x1e,
+        .videoSlot = 1,
+        .virtioMMIOTransports = 0,
+        .defaultMemballoon = TRUE,
+        .defaultUSB = "qemu-xhci",
+        .defaultVideo = "cirrus",
+        .defaultSCSI = "lsilogic",
+    },
+    [PP_QEMU_MACHINE_I440FX] = {
+        .kind = PP_QEMU_MACHINE_I440FX,
+        .family = "pc",
+        .pcie = FALSE,
+        .rootMaxAutoSlot = 0x1f,
+        .videoSlot = 2,
+        .virtioMMIOTransports = 0,
+        .defaultMemballoon = TRUE,
+        .defaultUSB = "piix3-uhci",
+        .defaultVideo = "cirrus",
+        .defaultSCSI = "lsilogic",
+    },
+    [PP_QEMU_MACHINE_ARM_VIRT] = {
+        .kind = PP_QEMU_MACHINE_ARM_VIRT,
+        .family = "virt",
+        .pcie = TRUE,
+        .rootMaxAutoSlot = 0x1f,
+        .videoSlot = -1,
+        .virtioMMIOTransports = 32,
+        .defaultMemballoon = FALSE,
+        .defaultUSB = NULL,
+        .defaultVideo = "virtio",
+        .defaultSCSI = "lsilogic",
+    },
+    [PP_QEMU_MACHINE_RISCV_VIRT] = {
+        .kind = PP_QEMU_MACHINE_RISCV_VIRT,
+        .family = "virt",
+        .pcie = TRUE,
+        .rootMaxAutoSlot = 0x1f,
+        .videoSlot = -1,
+        .virtioMMIOTransports = 8,
+        .defaultMemballoon = TRUE,
+        .defaultUSB = NULL,
+        .defaultVideo = "virtio",
+        .defaultSCSI = "lsilogic",
+    },
+};
+
+/**
+ * ppQemuMachineFromDef:
+ *
+ * Machine names are matched as QEMU spells its versioned types: "q35" and
+ * "pc-q35-*"; "pc", "pc-i440fx-*" and the old "pc-0.x"/"pc-1.x"; "virt"
+ * and "virt-*" on aarch64, armv7l and riscv64.
+ */
+const PpQemuMachine *
+ppQemuMachineFromDef(const PpDomainDef *def, GError **error)
+{
+    const char *arch = def->arch ? def->arch : "x86_64";
+    const char *machine = def->machine;
+    gboolean x86 = g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686");
+    gboolean arm = g_str_equal(arch, "aarch64") || g_str_equal(arch, "armv7l");
+
+    if (x86) {
+        if (!machine || g_str_equal(machine, "pc") || g_str_has_prefix(machine, "pc-i440fx") ||
+            g_str_has_prefix(machine, "pc-0.") || g_str_has_prefix(machine, "pc-1."))
+            return &ppQemuMachines[PP_QEMU_MACHINE_I440FX];
+        if (g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35"))
+            return &ppQemuMachines[PP_QEMU_MACHINE_Q35];
+    } else if (arm) {
+        if (!machine || g_str_equal(machine, "virt") || g_str_has_prefix(machine, "virt-"))
+            return &ppQemuMachines[PP_QEMU_MACHINE_ARM_VIRT];
+    } else if (g_str_equal(arch, "riscv64")) {
+        if (!machine || g_str_equal(machine, "virt"))
+            return &ppQemuMachines[PP_QEMU_MACHINE_RISCV_VIRT];
+    }
+    g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                _("Machine type '%1$s' on architecture '%2$s' is not supported; virt-pciplan plans q35 and pc (x86_64), and virt (aarch64, riscv64)"),
+                machine ? machine : "", arch);
+    return NULL;
+}
+
+static gboolean
+ppStrEq(const char *a, const char *b)
+{
+    return a && b && g_str_equal(a, b);
+}
+
+static gboolean
+ppStrIn(const char *s, const char *const *list)
+{
+    for (; s && *list; list++) {
+        if (g_str_equal(s, *list))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* virtio models: "virtio" and "virtio-non-transitional" follow the
+ * machine's bus; "virtio-transitional" asks for conventional PCI, where a
+ * legacy driver can find the device (libvirt 5.2.0). */
+typedef enum {
+    PP_VIRTIO_NONE,
+    PP_VIRTIO_DEFAULT,
+    PP_VIRTIO_TRANSITIONAL,
+} PpVirtioKind;
+
+static PpVirtioKind
+ppVirtioModelKind(const char *model)
+{
+    if (!model)
+        return PP_VIRTIO_NONE;
+    if (g_str_equal(model, "virtio-transitional"))
+        return PP_VIRTIO_TRANSITIONAL;
+    if (g_str_equal(model, "virtio") || g_str_equal(model, "virtio-non-transitional"))
+        return PP_VIRTIO_DEFAULT;
+    return PP_VIRTIO_NONE;
+}
+
+static PpPCIConnectFlags
+ppQemuVirtioFlags(const PpQemuMachine *machine, PpVirtioKind kind)
+{
+    switch (kind) {
+    case PP_VIRTIO_NONE:
+        return 0;
+    case PP_VIRTIO_TRANSITIONAL:
+        return PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+    case PP_VIRTIO_DEFAULT:
+        return machine->pcie ? PP_PCI_CONNECT_TYPE_PCIE_DEVICE : PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+    }
+    return 0;
+}
+
+static PpPCIConnectFlags
+ppQemuPCIeFlags(const PpQemuMachine *machine)
+{
+    return machine->pcie ? PP_PCI_CONNECT_TYPE_PCIE_DEVICE : PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+}
+
+static PpPCIConnectFlags
+ppQemuControllerConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev)
+{
+    static const char *const pciUSB[] = {
+        "piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2",
+        "ich9-uhci3", "vt82c686b-uhci", "pci-ohci", NULL
+    };
+    static const char *const pcieUSB[] = { "qemu-xhci", "nec-xhci", NULL };
+    static const char *const pciSCSI[] = {
+        "lsilogic", "lsisas1068", "lsisas1078", "vmpvscsi", "buslogic", "am53c974", "dc390",
+        NULL
+    };
+    const char *type = dev->type ? dev->type : "";
+    const char *model = dev->model;
+
+    if (g_str_equal(type, "usb")) {
+        if (ppStrEq(model, "none"))
+            return 0;
+        if (!model)
+            model = machine->defaultUSB;
+        if (ppStrIn(model, pcieUSB))
+            return ppQemuPCIeFlags(machine);
+        return ppStrIn(model, pciUSB) ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    }
+    if (g_str_equal(type, "scsi")) {
+        if (!model)
+            model = machine->defaultSCSI;
+        if (ppVirtioModelKind(model) != PP_VIRTIO_NONE || ppStrEq(model, "virtio-scsi"))
+            return ppQemuVirtioFlags(machine, ppStrEq(model, "virtio-scsi") ? PP_VIRTIO_DEFAULT
+                                                                            : ppVirtioModelKind(model));
+        return ppStrIn(model, pciSCSI) ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    }
+    if (g_str_equal(type, "virtio-serial"))
+        return ppQemuVirtioFlags(machine, model ? ppVirtioModelKind(model) : PP_VIRTIO_DEFAULT);
+    if (g_str_equal(type, "sata"))
+        return PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+    if (g_str_equal(type, "ide"))
+        return machine->kind == PP_QEMU_MACHINE_I440FX ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    return 0;
+}
+
+static PpPCIConnectFlags
+ppQemuHostdevConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev)
+{
+    g_autofree char *mode = NULL;
+
+    if (dev->node)
+        mode = (char *)xmlGetNoNsProp(dev->node, (const xmlChar *)"mode");
+    if (mode && !g_str_equal(mode, "subsystem"))
+        return 0;
+    /* libvirt gives PCIe flags to a host PCI device it cannot inspect. */
+    if (ppStrEq(dev->type, "pci") || ppStrEq(dev->type, "mdev"))
+        return ppQemuPCIeFlags(machine);
+    if (ppStrEq(dev->type, "scsi_host"))
+        return ppQemuVirtioFlags(machine, PP_VIRTIO_DEFAULT);
+    return 0;
+}
+
+static PpPCIConnectFlags
+ppQemuInterfaceConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev)
+{
+    const char *model = dev->model;
+
+    if (ppStrEq(dev->type, "hostdev"))
+        return ppQemuPCIeFlags(machine);
+    /* libvirt 9.0's default NIC: rtl8139 on x86, virtio elsewhere. */
+    if (!model)
+        model = machine->kind == PP_QEMU_MACHINE_Q35 || machine->kind == PP_QEMU_MACHINE_I440FX
+                    ? "rtl8139"
+                    : "virtio";
+    if (ppVirtioModelKind(model) != PP_VIRTIO_NONE)
+        return ppQemuVirtioFlags(machine, ppVirtioModelKind(model));
+    if (g_str_equal(model, "e1000e") || g_str_equal(model, "igb"))
+        return ppQemuPCIeFlags(machine);
+    if (g_str_equal(model, "spapr-vlan") || g_str_equal(model, "smc91c111") ||
+        g_str_equal(model, "lan9118"))
+        return 0;
+    return PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+}
+
+static PpPCIConnectFlags
+ppQemuVideoConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev)
+{
+    static const char *const pci[] = { "vga", "cirrus", "vmvga", "qxl", NULL };
+    const char *model = dev->model ? dev->model : machine->defaultVideo;
+
+    if (g_str_equal(model, "virtio") || g_str_equal(model, "bochs"))
+        return ppQemuPCIeFlags(machine);
+    return ppStrIn(model, pci) ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+}
+
+/**
+ * ppQemuDeviceConnectFlags:
+ *
+ * libvirt 9.0's qemuDomainDeviceCalculatePCIConnectFlags, as far as the
+ * devices of QEMU 7.2 go. Exhaustive over device kinds.
+ */
+PpPCIConnectFlags
+ppQemuDeviceConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev)
+{
+    static const char *const pciSound[] = { "ich6", "ich7", "ich9", "ac97", "es1370", NULL };
+
+    switch (dev->kind) {
+    case PP_DEVICE_DISK:
+        if (!ppStrEq(dev->bus, "virtio"))
+            return 0;
+        return ppQemuVirtioFlags(machine, dev->model ? ppVirtioModelKind(dev->model)
+                                                     : PP_VIRTIO_DEFAULT);
+    case PP_DEVICE_CONTROLLER:
+        if (ppStrEq(dev->type, "pci"))
+            return 0; /* placed as controllers, not endpoints */
+        return ppQemuControllerConnectFlags(machine, dev);
+    case PP_DEVICE_INTERFACE:
+        return ppQemuInterfaceConnectFlags(machine, dev);
+    case PP_DEVICE_HOSTDEV:
+        return ppQemuHostdevConnectFlags(machine, dev);
+    case PP_DEVICE_VIDEO:
+        return ppQemuVideoConnectFlags(machine, dev);
+    case PP_DEVICE_SOUND:
+        return ppStrIn(dev->model, pciSound) ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    case PP_DEVICE_WATCHDOG:
+        return ppStrEq(dev->model, "i6300esb") ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    case PP_DEVICE_RNG:
+    case PP_DEVICE_MEMBALLOON:
+    case PP_DEVICE_VSOCK:
+        return ppQemuVirtioFlags(machine, ppVirtioModelKind(dev->model));
+    case PP_DEVICE_INPUT:
+        if (!ppStrEq(dev->bus, "virtio"))
+            return 0;
+        return ppQemuVirtioFlags(machine, dev->model ? ppVirtioModelKind(dev->model)
+                                                     : PP_VIRTIO_DEFAULT);
+    case PP_DEVICE_SERIAL:
+        return ppStrEq(dev->targetType, "pci-serial") ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    case PP_DEVICE_IOMMU:
+        /* virtio-iommu-pci must be plugged on the root bus (QEMU). */
+        if (!ppStrEq(dev->model, "virtio"))
+            return 0;
+        return ppQemuVirtioFlags(machine, PP_VIRTIO_DEFAULT) | PP_PCI_CONNECT_INTEGRATED;
+    case PP_DEVICE_SHMEM:
+        return PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+    case PP_DEVICE_PANIC:
+        /* pvpanic is ISA on x86 unless given a PCI address; PCI on virt. */
+        if (!ppStrEq(dev->model, "pvpanic"))
+            return 0;
+        if (!machine->pcie && machine->kind == PP_QEMU_MACHINE_I440FX)
+            return dev->addr.type == PP_ADDRESS_PCI ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+        if (machine->kind == PP_QEMU_MACHINE_Q35 && dev->addr.type != PP_ADDRESS_PCI)
+            return 0;
+        return PP_PCI_CONNECT_TYPE_PCI_DEVICE | PP_PCI_CONNECT_INTEGRATED;
+    case PP_DEVICE_FILESYSTEM:
+        if (ppStrEq(dev->type, "mount") || !dev->type)
+            return ppQemuVirtioFlags(machine, dev->model ? ppVirtioModelKind(dev->model)
+                                                         : PP_VIRTIO_DEFAULT);
+        return 0;
+    case PP_DEVICE_MEMORY:
+        if (ppStrEq(dev->model, "virtio-pmem") || ppStrEq(dev->model, "virtio-mem"))
+            return ppQemuVirtioFlags(machine, PP_VIRTIO_DEFAULT);
+        return 0;
+    case PP_DEVICE_CRYPTO:
+        /* libvirt 9.0 gives virtio-crypto conventional PCI flags. */
+        return ppStrEq(dev->model, "virtio") ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
+    case PP_DEVICE_CONSOLE:
+    case PP_DEVICE_PARALLEL:
+    case PP_DEVICE_CHANNEL:
+    case PP_DEVICE_TPM:
+    case PP_DEVICE_REDIRDEV:
+    case PP_DEVICE_HUB:
+    case PP_DEVICE_SMARTCARD:
+    case PP_DEVICE_GRAPHICS:
+    case PP_DEVICE_AUDIO:
+    case PP_DEVICE_EMULATOR:
+    case PP_DEVICE_LEASE:
+    case PP_DEVICE_OTHER:
+    case PP_DEVICE_LAST:
+        break;
+    }
+    return 0;
+}
+
+/**
+ * ppQemuDeviceCanUseVirtioMMIO:
+ *
+ * The devices libvirt primes for virtio-mmio on virt machines
+ * (qemuDomainPrimeVirtioDeviceAddresses); transitional models are
+ * PCI-only by definition.
+ */
+gboolean
+ppQemuDeviceCanUseVirtioMMIO(const PpDeviceDef *dev)
+{
+    switch (dev->kind) {
+    case PP_DEVICE_DISK:
+        return ppStrEq(dev->bus, "virtio") &&
+               ppVirtioModelKind(dev->model ? dev->model : "virtio") == PP_VIRTIO_DEFAULT;
+    case PP_DEVICE_INTERFACE:
+    case PP_DEVICE_RNG:
+    case PP_DEVICE_MEMBALLOON:
+    case PP_DEVICE_VIDEO:
+    case PP_DEVICE_CRYPTO:
+        return ppVirtioModelKind(dev->model) == PP_VIRTIO_DEFAULT;
+    case PP_DEVICE_INPUT:
+        return ppStrEq(dev->bus, "virtio") &&
+               ppVirtioModelKind(dev->model ? dev->model : "virtio") == PP_VIRTIO_DEFAULT;
+    case PP_DEVICE_CONTROLLER:
+        if (ppStrEq(dev->type, "virtio-serial"))
+            return ppVirtioModelKind(dev->model ? dev->model : "virtio") == PP_VIRTIO_DEFAULT;
+        return ppStrEq(dev->type, "scsi") &&
+               (ppStrEq(dev->model, "virtio-scsi") || ppStrEq(dev->model, "virtio-non-transitional"));
+    case PP_DEVICE_HOSTDEV:
+        return ppStrEq(dev->type, "scsi_host");
+    case PP_DEVICE_WATCHDOG:
+    case PP_DEVICE_SOUND:
+    case PP_DEVICE_SERIAL:
+    case PP_DEVICE_CONSOLE:
+    case PP_DEVICE_PARALLEL:
+    case PP_DEVICE_CHANNEL:
+    case PP_DEVICE_IOMMU:
+    case PP_DEVICE_VSOCK:
+    case PP_DEVICE_SHMEM:
+    case PP_DEVICE_PANIC:
+    case PP_DEVICE_FILESYSTEM:
+    case PP_DEVICE_MEMORY:
+    case PP_DEVICE_TPM:
+    case PP_DEVICE_REDIRDEV:
+    case PP_DEVICE_HUB:
+    case PP_DEVICE_SMARTCARD:
+    case PP_DEVICE_GRAPHICS:
+    case PP_DEVICE_AUDIO:
+    case PP_DEVICE_EMULATOR:
+    case PP_DEVICE_LEASE:
+    case PP_DEVICE_OTHER:
+    case PP_DEVICE_LAST:
+        break;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The plan                                                            */
+
+void
+ppPlanFree(PpPlan *plan)
+{
+    if (!plan)
+        return;
+    if (plan->additions)
+        g_array_unref(plan->additions);
+    g_free(plan);
+}
+
+static void
+ppPlanAdditionClear(gpointer data)
+{
+    PpPlanAddition *add = data;
+
+    g_free(add->reason);
+}
+
+static void
+ppPlanRecord(PpDeviceDef *dev, char *reason, gpointer opaque)
+{
+    PpPlan *plan = opaque;
+    PpPlanAddition add = { dev, reason };
+
+    g_array_append_val(plan->additions, add);
+}
+
+/* ------------------------------------------------------------------ */
+/* Devices libvirt would add on its own                                */
+
+static PpDeviceDef *
+ppQemuFindController(const PpDomainDef *def, const char *type, int index)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, type) &&
+            (index < 0 || dev->ctrl.index == index || (index == 0 && dev->ctrl.index < 0)))
+            return dev;
+    }
+    return NULL;
+}
+
+static gboolean
+ppQemuDomainHasKind(const PpDomainDef *def, PpDeviceKind kind)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == kind)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Does any device need a controller of @type (a disk bus, a virtio port)? */
+static gboolean
+ppQemuDomainNeedsController(const PpDomainDef *def, const char *type)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        switch (dev->kind) {
+        case PP_DEVICE_DISK:
+            if (ppStrEq(dev->bus, type))
+                return TRUE;
+            break;
+        case PP_DEVICE_HOSTDEV:
+            if (g_str_equal(type, "scsi") && ppStrEq(dev->type, "scsi"))
+                return TRUE;
+            break;
+        case PP_DEVICE_CONSOLE:
+        case PP_DEVICE_CHANNEL:
+            if (g_str_equal(type, "virtio-serial") &&
+                (ppStrEq(dev->targetType, "virtio") || ppStrEq(dev->type, "spicevmc") ||
+                 ppStrEq(dev->type, "qemu-vdagent")))
+                return TRUE;
+            break;
+        default:
+            break;
+        }
+    }
+    return FALSE;
+}
+
+static PpDeviceDef *
+ppQemuAddImplicit(PpDomainDef *def, PpPlan *plan, PpDeviceKind kind, const char *type,
+                  int index, const char *model)
+{
+    PpDeviceDef *dev = ppDeviceDefNew(kind);
+
+    dev->type = g_strdup(type);
+    dev->model = g_strdup(model);
+    dev->ctrl.index = index;
+    if (kind == PP_DEVICE_CONTROLLER && ppStrEq(type, "pci"))
+        dev->ctrl.pciModel = ppPCIControllerModelFromString(model);
+    ppDomainDefAddDevice(def, dev);
+    ppPlanRecord(dev, g_strdup(_("libvirt would add it on define; written out so that it adds nothing")),
+                 plan);
+    return dev;
+}
+
+/*
+ * Make explicit what libvirt 9.0 adds on define (docs/oracles.md), so that
+ * libvirt has nothing left to add and no address of its own to pick.
+ */
+static void
+ppQemuDomainAddImplicitDevices(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan)
+{
+    static const char *const diskBuses[] = { "scsi", "sata", "ide", "virtio-serial" };
+    size_t i;
+
+    if (!ppQemuFindController(def, "pci", 0))
+        ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, "pci", 0,
+                          machine->pcie ? "pcie-root" : "pci-root");
+    if (machine->kind == PP_QEMU_MACHINE_Q35 && !ppQemuFindController(def, "sata", 0))
+        ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, "sata", 0, NULL);
+    if (machine->defaultUSB && !ppQemuFindController(def, "usb", -1))
+        ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, "usb", 0, machine->defaultUSB);
+
+    for (i = 0; i < G_N_ELEMENTS(diskBuses); i++) {
+        const char *type = diskBuses[i];
+
+        /* q35's SATA is built in (above); IDE exists only on pc. */
+        if ((g_str_equal(type, "ide") && machine->kind != PP_QEMU_MACHINE_I440FX) ||
+            ppQemuFindController(def, type, -1) || !ppQemuDomainNeedsController(def, type))
+            continue;
+        ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, type, 0,
+                          g_str_equal(type, "scsi") ? machine->defaultSCSI : NULL);
+    }
+
+    if (ppQemuDomainHasKind(def, PP_DEVICE_GRAPHICS) && !ppQemuDomainHasKind(def, PP_DEVICE_VIDEO))
+        ppQemuAddImplicit(def, plan, PP_DEVICE_VIDEO, NULL, -1, machine->defaultVideo)->primary =
+            TRUE;
+    if (machine->defaultMemballoon && !ppQemuDomainHasKind(def, PP_DEVICE_MEMBALLOON))
+        ppQemuAddImplicit(def, plan, PP_DEVICE_MEMBALLOON, NULL, -1, "virtio");
+}
+
+/* ------------------------------------------------------------------ */
+/* Hints                                                               */
+
+static gboolean
+ppQemuHintError(const PpDeviceDef *dev, const char *why, GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(dev);
+
+    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                _("%1$s has preferredConnection='%2$s', which cannot be honoured: %3$s"), what,
+                ppConnectionToString(dev->hints.preferredConnection), why);
+    return FALSE;
+}
+
+/*
+ * Check @dev's preferredConnection against the machine and the device,
+ * and turn the bus-kind values into connect flags. A hint is never
+ * silently ignored: one that cannot be met is an error saying why.
+ */
+static gboolean
+ppQemuDeviceApplyHints(const PpQemuMachine *machine, const PpDeviceDef *dev,
+                       PpPCIConnectFlags *flags, GError **error)
+{
+    gboolean pcie = (*flags & PP_PCI_CONNECT_TYPE_PCIE_DEVICE) != 0;
+
+    switch (dev->hints.preferredConnection) {
+    case PP_CONNECTION_NONE:
+        return TRUE;
+    case PP_CONNECTION_PCI:
+        *flags = (*flags & ~PP_PCI_CONNECT_TYPE_PCIE_DEVICE) | PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+        return TRUE;
+    case PP_CONNECTION_PCIE:
+    case PP_CONNECTION_PCIE_ROOT_PORT:
+    case PP_CONNECTION_PCIE_SWITCH_DOWNSTREAM_PORT:
+        if (!machine->pcie)
+            return ppQemuHintError(dev, _("machine type 'pc' has no PCI Express; use q35"), error);
+        if (!pcie)
+            return ppQemuHintError(dev, _("it is a conventional PCI device (use a PCI Express or virtio model)"), error);
+        if (*flags & PP_PCI_CONNECT_INTEGRATED)
+            return ppQemuHintError(dev, _("QEMU requires it on the root bus"), error);
+        return TRUE;
+    case PP_CONNECTION_PCIE_ROOT:
+    case PP_CONNECTION_PCI_ROOT:
+        if (machine->pcie != (dev->hints.preferredConnection == PP_CONNECTION_PCIE_ROOT))
+            return ppQemuHintError(dev, machine->pcie ? _("this machine's root bus is pcie-root")
+                                                      : _("this machine's root bus is pci-root"),
+                                   error);
+        if (dev->hints.hotpluggable != PP_TRISTATE_NO && machine->pcie)
+            return ppQemuHintError(dev, _("devices on the root bus cannot be hot-plugged; add hotpluggable='no'"), error);
+        return TRUE;
+    case PP_CONNECTION_PCI_BRIDGE:
+    case PP_CONNECTION_PCIE_TO_PCI_BRIDGE:
+    case PP_CONNECTION_PCIE_EXPANDER_BUS:
+    case PP_CONNECTION_PCI_EXPANDER_BUS:
+        return ppQemuHintError(dev, _("placement under this controller model is not supported by this version of virt-pciplan"), error);
+    case PP_CONNECTION_VIRTIO_MMIO:
+        /* Handled (and checked) by the virtio-mmio pass. */
+        return TRUE;
+    case PP_CONNECTION_LAST:
+        break;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* virtio-mmio on virt machines                                        */
+
+static gboolean
+ppQemuDomainWantsPCI(const PpDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->added)
+            continue;
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci") &&
+            dev->ctrl.index != 0)
+            return TRUE;
+        if (dev->addr.type == PP_ADDRESS_PCI)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Does @dev go to virtio-mmio? Hints first, then the domain's choice. */
+static gboolean
+ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboolean domainPCI,
+                      GError **error)
+{
+    g_autofree char *what = NULL;
+    PpConnection pref = dev->hints.preferredConnection;
+
+    if (pref != PP_CONNECTION_VIRTIO_MMIO)
+        return machine->virtioMMIOTransports > 0 && !domainPCI && pref == PP_CONNECTION_NONE &&
+               dev->hints.hotpluggable != PP_TRISTATE_YES && ppQemuDeviceCanUseVirtioMMIO(dev);
+
+    what = ppDeviceDefDescribe(dev);
+    if (machine->virtioMMIOTransports == 0)
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has preferredConnection='virtio-mmio', but machine type '%2$s' has no virtio-mmio transports"),
+                    what, machine->family);
+    else if (!ppQemuDeviceCanUseVirtioMMIO(dev))
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has preferredConnection='virtio-mmio', but only non-transitional virtio devices can use virtio-mmio"),
+                    what);
+    else if (dev->hints.hotpluggable == PP_TRISTATE_YES)
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has preferredConnection='virtio-mmio' and hotpluggable='yes', but virtio-mmio devices cannot be hot-plugged"),
+                    what);
+    else
+        return TRUE;
+    return FALSE;
+}
+
+/*
+ * On virt machines a virtio device without an address goes to virtio-mmio
+ * unless the domain already uses PCI (a PCI controller beyond pcie-root,
+ * or any PCI address) or the device's hints ask for PCI, PCIe or
+ * hot-plug. libvirt 9.0 always picks PCI instead, with a rule users cannot
+ * steer; here an all-virtio guest keeps the cheaper transport and one
+ * hint or one <address type='pci'/> switches.
+ */
+static gboolean
+ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
+                             GError **error)
+{
+    gboolean domainPCI = ppQemuDomainWantsPCI(def);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        plan->mmioUsed += dev->addr.type == PP_ADDRESS_VIRTIO_MMIO;
+    }
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autoptr(GError) err = NULL;
+
+        if (dev->addr.type != PP_ADDRESS_NONE)
+            continue;
+        if (!ppQemuDeviceWantsMMIO(machine, dev, domainPCI, &err)) {
+            if (err) {
+                g_propagate_error(error, g_steal_pointer(&err));
+                return FALSE;
+            }
+            continue;
+        }
+        if (++plan->mmioUsed > machine->virtioMMIOTransports) {
+            g_autofree char *what = ppDeviceDefDescribe(dev);
+
+            g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                        _("%1$s needs a virtio-mmio transport, but all %2$u of machine type '%3$s' are taken; give virtio devices <address type='pci'/> or preferredConnection='pcie' to use PCI Express instead"),
+                        what, machine->virtioMMIOTransports, machine->family);
+            return FALSE;
+        }
+        ppDeviceDefSetAddress(dev, &(PpDeviceAddress){ .type = PP_ADDRESS_VIRTIO_MMIO });
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Placement order and the plan itself                                 */
+
+/*
+ * libvirt's qemuDomainAssignDevicePCISlots order, so that a domain planned
+ * here looks like one libvirt would have addressed: filesystems, NICs,
+ * sound, controllers, disks, host devices, balloon, RNG, watchdog, video,
+ * shared memory, input, serial, IOMMU, vsock, memory, crypto, panic.
+ */
+static guint
+ppQemuPlaceRank(const PpDeviceDef *dev)
+{
+    switch (dev->kind) {
+    case PP_DEVICE_FILESYSTEM:
+        return 0;
+    case PP_DEVICE_INTERFACE:
+        return 1;
+    case PP_DEVICE_SOUND:
+        return 2;
+    case PP_DEVICE_CONTROLLER:
+        return 3;
+    case PP_DEVICE_DISK:
+        return 4;
+    case PP_DEVICE_HOSTDEV:
+        return 5;
+    case PP_DEVICE_MEMBALLOON:
+        return 6;
+    case PP_DEVICE_RNG:
+        return 7;
+    case PP_DEVICE_WATCHDOG:
+        return 8;
+    case PP_DEVICE_VIDEO:
+        return 9;
+    case PP_DEVICE_SHMEM:
+        return 10;
+    case PP_DEVICE_INPUT:
+        return 11;
+    case PP_DEVICE_SERIAL:
+        return 12;
+    case PP_DEVICE_IOMMU:
+        return 13;
+    case PP_DEVICE_VSOCK:
+        return 14;
+    case PP_DEVICE_MEMORY:
+        return 15;
+    case PP_DEVICE_CRYPTO:
+        return 16;
+    case PP_DEVICE_PANIC:
+        return 17;
+    case PP_DEVICE_CONSOLE:
+    case PP_DEVICE_PARALLEL:
+    case PP_DEVICE_CHANNEL:
+    case PP_DEVICE_TPM:
+    case PP_DEVICE_REDIRDEV:
+    case PP_DEVICE_HUB:
+    case PP_DEVICE_SMARTCARD:
+    case PP_DEVICE_GRAPHICS:
+    case PP_DEVICE_AUDIO:
+    case PP_DEVICE_EMULATOR:
+    case PP_DEVICE_LEASE:
+    case PP_DEVICE_OTHER:
+    case PP_DEVICE_LAST:
+        break;
+    }
+    return 18;
+}
+#define PP_QEMU_PLACE_RANKS 19
+
+typedef struct {
+    PpDomainDef *def;
+    const PpQemuMachine *machine;
+    PpPlan *plan;
+    PpPlacer *placer;
+    GPtrArray *ranks[PP_QEMU_PLACE_RANKS]; /* devices to place, by rank */
+    GHashTable *flags;                     /* PpDeviceDef * -> connect flags */
+} PpQemuPlanCtx;
+
+static void
+ppQemuPlanCtxClear(PpQemuPlanCtx *ctx)
+{
+    guint i;
+
+    for (i = 0; i < PP_QEMU_PLACE_RANKS; i++)
+        g_clear_pointer(&ctx->ranks[i], g_ptr_array_unref);
+    g_clear_pointer(&ctx->flags, g_hash_table_unref);
+    g_clear_pointer(&ctx->placer, ppPlacerFree);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PpQemuPlanCtx, ppQemuPlanCtxClear);
+
+static gboolean
+ppDeviceHasHints(const PpDeviceDef *dev)
+{
+    return dev->hints.preferredConnection != PP_CONNECTION_NONE ||
+           dev->hints.hotpluggable != PP_TRISTATE_ABSENT;
+}
+
+static gboolean
+ppQemuUnplaceableHint(const PpDeviceDef *dev, GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(dev);
+
+    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                _("%1$s has a hotpluggable or preferredConnection hint, but it takes no PCI slot (its address is '%2$s'), so the hint cannot be honoured; remove the hint"),
+                what, ppAddressTypeToString(dev->addr.type));
+    return FALSE;
+}
+
+/* collect: the domain's buses, the chipset's functions, users' addresses. */
+static gboolean
+ppQemuPlanCollect(PpQemuPlanCtx *ctx, GError **error)
+{
+    guint i;
+
+    if (!ppPlacerCollectControllers(ctx->placer, error))
+        return FALSE;
+    for (i = 0; i < ctx->def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
+        PpPCIConnectFlags flags = ppQemuDeviceConnectFlags(ctx->machine, dev);
+
+        if (dev->addr.type != PP_ADDRESS_PCI || ppPCIAddressIsEmpty(&dev->addr.pci))
+            continue;
+        /* A device we do not know as PCI but which the user addressed:
+         * trust the user, as libvirt does. */
+        if (!flags)
+            flags = PP_PCI_CONNECT_TYPES_ENDPOINT;
+        if (dev->hints.hotpluggable == PP_TRISTATE_YES)
+            flags |= PP_PCI_CONNECT_HOTPLUGGABLE;
+        if (!ppPlacerReserveExplicit(ctx->placer, dev, flags, error))
+            return FALSE;
+    }
+    /* After the users' addresses: a user may put a device on one of these. */
+    switch (ctx->machine->kind) {
+    case PP_QEMU_MACHINE_Q35:
+        /* ICH9 LPC at 1f.0 and SMBus at 1f.3 are part of the machine. */
+        ppPlacerReserveChipset(ctx->placer, 0x1f, 0);
+        ppPlacerReserveChipset(ctx->placer, 0x1f, 3);
+        break;
+    case PP_QEMU_MACHINE_I440FX:
+        /* PIIX3: ISA bridge 01.0, IDE 01.1 (built in), ACPI/PM 01.3. */
+        ppPlacerReserveChipset(ctx->placer, 1, 0);
+        ppPlacerReserveChipset(ctx->placer, 1, 1);
+        ppPlacerReserveChipset(ctx->placer, 1, 3);
+        break;
+    case PP_QEMU_MACHINE_ARM_VIRT:
+    case PP_QEMU_MACHINE_RISCV_VIRT:
+    case PP_QEMU_MACHINE_LAST:
+        break;
+    }
+    ppPlacerCollectDone(ctx->placer);
+    return TRUE;
+}
+
+/* size: every device still without a PCI address, sorted by rank. */
+static gboolean
+ppQemuPlanSize(PpQemuPlanCtx *ctx, guint spares, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < PP_QEMU_PLACE_RANKS; i++)
+        ctx->ranks[i] = g_ptr_array_new();
+    ctx->flags = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (i = 0; i < ctx->def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
+        PpPCIConnectFlags flags;
+        gboolean wanted = dev->addr.type == PP_ADDRESS_NONE ||
+                          (dev->addr.type == PP_ADDRESS_PCI && ppPCIAddressIsEmpty(&dev->addr.pci));
+
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci")) {
+            if (ppDeviceHasHints(dev))
+                return ppQemuUnplaceableHint(dev, error);
+            continue;
+        }
+        flags = ppQemuDeviceConnectFlags(ctx->machine, dev);
+        if (!wanted || !flags) {
+            if (ppDeviceHasHints(dev) && dev->addr.type != PP_ADDRESS_PCI &&
+                dev->addr.type != PP_ADDRESS_VIRTIO_MMIO)
+                return ppQemuUnplaceableHint(dev, error);
+            if (dev->addr.type == PP_ADDRESS_PCI && !flags) {
+                g_autofree char *what = ppDeviceDefDescribe(dev);
+
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("%1$s asks for a PCI address, but it is not a PCI device on machine type '%2$s'"),
+                            what, ctx->machine->family);
+                return FALSE;
+            }
+            continue;
+        }
+        if (!ppQemuDeviceApplyHints(ctx->machine, dev, &flags, error))
+            return FALSE;
+        g_hash_table_insert(ctx->flags, dev, GUINT_TO_POINTER(flags));
+        g_ptr_array_add(ctx->ranks[ppQemuPlaceRank(dev)], dev);
+        ppPlacerSizeEndpoint(ctx->placer, dev, flags);
+    }
+    ppPlacerSizeSpares(ctx->placer, spares);
+    return TRUE;
+}
+
+/* Chipset rules that fix an address: where libvirt and real hardware put
+ * these, if the user did not. */
+static void
+ppQemuPlanFixed(PpQemuPlanCtx *ctx, GError **error)
+{
+    gboolean videoDone = FALSE;
+    guint i;
+
+    for (i = 0; i < ctx->def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
+        gboolean placed = FALSE;
+
+        if (!g_hash_table_contains(ctx->flags, dev))
+            continue;
+        if (ctx->machine->kind == PP_QEMU_MACHINE_Q35 && dev->kind == PP_DEVICE_CONTROLLER &&
+            ppStrEq(dev->type, "sata") && dev->ctrl.index <= 0)
+            placed = ppPlacerPlaceAt(ctx->placer, dev, 0x1f, 2, error);
+        else if (ctx->machine->kind == PP_QEMU_MACHINE_I440FX &&
+                 dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.index <= 0 &&
+                 ppStrEq(dev->type, "usb") && (!dev->model || ppStrEq(dev->model, "piix3-uhci")))
+            placed = ppPlacerPlaceAt(ctx->placer, dev, 1, 2, error);
+        else if (ctx->machine->kind == PP_QEMU_MACHINE_I440FX &&
+                 dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "ide") &&
+                 dev->ctrl.index <= 0)
+        {
+            /* The built-in PIIX3 IDE, reserved at 01.1 during collect. */
+            ppPlacerAssignChipset(ctx->placer, dev, 1, 1);
+            placed = TRUE;
+        }
+        else if (dev->kind == PP_DEVICE_VIDEO && !videoDone && ctx->machine->videoSlot >= 0 &&
+                 dev->hints.preferredConnection == PP_CONNECTION_NONE) {
+            videoDone = TRUE;
+            placed = ppPlacerPlaceAt(ctx->placer, dev, ctx->machine->videoSlot, 0, error);
+        }
+        if (placed)
+            g_hash_table_remove(ctx->flags, dev);
+    }
+    /* pc keeps 00:02.0 for a video device added later, as libvirt does. */
+    if (ctx->machine->kind == PP_QEMU_MACHINE_I440FX && !videoDone)
+        ppPlacerReserveChipset(ctx->placer, 2, 0);
+}
+
+/* place: the user's unaddressed controllers by index, then every device. */
+static gboolean
+ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
+{
+    g_autoptr(GPtrArray) ctrls = g_ptr_array_new();
+    guint i;
+    guint r;
+
+    for (i = 0; i < ctx->def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
+
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci") &&
+            dev->ctrl.index > 0 && (dev->addr.type == PP_ADDRESS_NONE ||
+                                    (dev->addr.type == PP_ADDRESS_PCI &&
+                                     ppPCIAddressIsEmpty(&dev->addr.pci))))
+            g_ptr_array_add(ctrls, dev);
+    }
+    /* Parents before children: by index. */
+    for (i = 0; i < PP_PCI_MAX_BUSES && ctrls->len; i++) {
+        guint j;
+
+        for (j = 0; j < ctrls->len; j++) {
+            PpDeviceDef *dev = g_ptr_array_index(ctrls, j);
+
+            if ((guint)dev->ctrl.index != i)
+                continue;
+            if (!ppPlacerPlaceController(ctx->placer, dev, error))
+                return FALSE;
+            g_ptr_array_remove_index_fast(ctrls, j);
+            break;
+        }
+    }
+
+    ppQemuPlanFixed(ctx, error);
+    for (r = 0; r < PP_QEMU_PLACE_RANKS; r++) {
+        for (i = 0; i < ctx->ranks[r]->len; i++) {
+            PpDeviceDef *dev = g_ptr_array_index(ctx->ranks[r], i);
+            gpointer flags;
+
+            if (!g_hash_table_lookup_extended(ctx->flags, dev, NULL, &flags))
+                continue;
+            if (!ppPlacerPlaceEndpoint(ctx->placer, dev, GPOINTER_TO_UINT(flags), error))
+                return FALSE;
+        }
+    }
+    return ppPlacerAddSpares(ctx->placer, spares, error);
+}
+
+static gboolean
+ppQemuPlanSpares(const PpQemuMachine *machine, const PpPlanOptions *opts, guint *ret,
+                 GError **error)
+{
+    if (machine->pcie) {
+        *ret = opts->sparePorts < 0 ? 1 : (guint)opts->sparePorts;
+        return TRUE;
+    }
+    if (opts->sparePorts > 0) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Machine type 'pc' has no PCIe root ports to leave spare: devices are hot-plugged into free pci-root slots; use q35 for spare ports"));
+        return FALSE;
+    }
+    *ret = 0;
+    return TRUE;
+}
+
+gboolean
+ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan, GError **error)
+{
+    g_auto(PpQemuPlanCtx) ctx = { .def = def };
+    g_autoptr(PpPlan) plan = g_new0(PpPlan, 1);
+    PpPlacePolicy policy;
+    guint spares;
+
+    plan->additions = g_array_new(FALSE, FALSE, sizeof(PpPlanAddition));
+    g_array_set_clear_func(plan->additions, ppPlanAdditionClear);
+    if (!(ctx.machine = ppQemuMachineFromDef(def, error)))
+        return FALSE;
+    plan->machine = ctx.machine;
+    ctx.plan = plan;
+    if (!ppQemuPlanSpares(ctx.machine, opts, &spares, error))
+        return FALSE;
+    if (!def->devicesNode) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("The domain has no <devices> element"));
+        return FALSE;
+    }
+
+    ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
+    if (!ppQemuDomainAssignVirtioMMIO(def, ctx.machine, plan, error))
+        return FALSE;
+
+    policy = (PpPlacePolicy){ .pcie = ctx.machine->pcie,
+                              .rootMaxAutoSlot = ctx.machine->rootMaxAutoSlot };
+    ctx.placer = ppPlacerNew(def, &policy, ppPlanRecord, plan);
+    if (!ppQemuPlanCollect(&ctx, error) ||
+        !ppQemuPlanSize(&ctx, spares, error) ||
+        !ppQemuPlanPlace(&ctx, spares, error) ||
+        !ppPlacerFinish(ctx.placer, error))
+        return FALSE;
+
+    plan->busesUsed = ppPlacerCountBuses(ctx.placer);
+    plan->emptyHotplugPorts = ppPlacerCountEmptyPorts(ctx.placer);
+    if (ret_plan)
+        *ret_plan = g_steal_pointer(&plan);
+    return TRUE;
+}

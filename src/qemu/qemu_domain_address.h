@@ -1,0 +1,83 @@
+/*
+ * qemu_domain_address.h: QEMU's placement policy and the planner entry point
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "domain_conf.h"
+#include "domain_addr.h"
+
+typedef enum {
+    PP_QEMU_MACHINE_Q35,
+    PP_QEMU_MACHINE_I440FX,
+    PP_QEMU_MACHINE_ARM_VIRT,
+    PP_QEMU_MACHINE_RISCV_VIRT,
+
+    PP_QEMU_MACHINE_LAST
+} PpQemuMachineKind;
+
+/* What QEMU 7.2's machine types fix about PCI; see docs/qemu-facts.md. */
+typedef struct {
+    PpQemuMachineKind kind;
+    const char *family;          /* "q35", "pc", "virt" for messages */
+    gboolean pcie;               /* the root bus is pcie-root */
+    guint rootMaxAutoSlot;       /* the last root-bus slot the planner fills */
+    int videoSlot;               /* root-bus slot of the primary video, -1 none */
+    guint virtioMMIOTransports;  /* 0 where the machine has no virtio-mmio */
+    gboolean defaultMemballoon;  /* libvirt adds a virtio memballoon */
+    const char *defaultUSB;      /* USB controller libvirt adds, NULL for none */
+    const char *defaultVideo;    /* video model libvirt adds for <graphics> */
+    const char *defaultSCSI;     /* SCSI controller model libvirt picks */
+} PpQemuMachine;
+
+/* Returns: (transfer none) the policy of @def's machine, or NULL with @error. */
+const PpQemuMachine *ppQemuMachineFromDef(const PpDomainDef *def, GError **error);
+
+/* How @dev plugs into PCI on @machine: type bits plus INTEGRATED; 0 when it
+ * takes no PCI slot. */
+PpPCIConnectFlags ppQemuDeviceConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev);
+
+/* Can @dev use a virtio-mmio transport instead of PCI? */
+gboolean ppQemuDeviceCanUseVirtioMMIO(const PpDeviceDef *dev);
+
+typedef struct {
+    /* Empty hot-plug capable root ports to leave; -1 means the default (1). */
+    int sparePorts;
+} PpPlanOptions;
+
+#define PP_PLAN_OPTIONS_INIT { .sparePorts = -1 }
+
+/* Why the planner added a controller or device. */
+typedef struct {
+    PpDeviceDef *dev;  /* (transfer none) owned by the domain */
+    char *reason;
+} PpPlanAddition;
+
+typedef struct _PpPlan PpPlan;
+struct _PpPlan {
+    const PpQemuMachine *machine;
+    GArray *additions;          /* PpPlanAddition */
+    guint busesUsed;            /* bus numbers, root bus included */
+    guint emptyHotplugPorts;    /* left for hot-plug */
+    guint mmioUsed;             /* virtio-mmio transports used */
+};
+
+void ppPlanFree(PpPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpPlan, ppPlanFree);
+
+/**
+ * ppQemuDomainPlan:
+ * @def: the parsed domain; devices get addresses, new controllers and
+ *       implicit devices are appended (ppDomainDefFormat() writes them)
+ * @opts: planning options
+ * @ret_plan: (out) (optional) (transfer full) what was added and why
+ *
+ * Returns: TRUE on success; FALSE with @error set (PP_ERROR_CONFIG for a
+ * bad input, _UNSUPPORTED, _EXHAUSTED for a plan that does not fit).
+ * On failure @def is left half planned and must not be written.
+ */
+gboolean ppQemuDomainPlan(PpDomainDef *def,
+                          const PpPlanOptions *opts,
+                          PpPlan **ret_plan,
+                          GError **error);

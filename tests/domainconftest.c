@@ -1,0 +1,279 @@
+/*
+ * domainconftest.c: parsing, hints, hostile input, and the lossless writer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "testutils.h"
+#include "domain_conf.h"
+#include "domain_format.h"
+#include "pperror.h"
+
+#include <string.h>
+
+/* Every input, from libvirt's suite or ours, parses and is written back
+ * byte for byte when nothing is edited. */
+static void
+testRoundTrip(gconstpointer data)
+{
+    const char *path = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *out = NULL;
+    gsize len = 0;
+    gsize outlen = 0;
+
+    text = ppTestLoadFile(path, &len);
+    def = ppDomainDefParseString(text, len, &err);
+    g_assert_no_error(err);
+    out = ppDomainDefFormat(def, &outlen, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(outlen, ==, len);
+    g_assert_cmpmem(out, outlen, text, len);
+}
+
+#define DOMAIN_HEAD "<domain type='qemu'><name>t</name><memory>1024</memory>" \
+                    "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+
+static PpDomainDef *
+parseOrFail(const char *xml, GError **err)
+{
+    return ppDomainDefParseString(xml, strlen(xml), err);
+}
+
+static void
+assertConfigError(const char *xml, const char *needle)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+
+    g_assert_null(def);
+    g_assert_error(err, PP_ERROR, PP_ERROR_CONFIG);
+    if (needle && !strstr(err->message, needle))
+        g_error("message '%s' lacks '%s'", err->message, needle);
+}
+
+static void
+testHints(void)
+{
+    const char *xml = DOMAIN_HEAD "<devices>"
+        "<interface type='user'><model type='virtio'/>"
+        "<target dev='vnet0' hotpluggable='no' preferredConnection='pcie-switch-downstream-port' numaNode='1'/>"
+        "</interface>"
+        "<disk type='file' device='disk'><target dev='vda' bus='virtio' preferredConnection='virtio-mmio'/></disk>"
+        "<memballoon model='virtio'/>"
+        "</devices></domain>";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+    const PpDeviceDef *net, *disk, *balloon;
+
+    g_assert_no_error(err);
+    g_assert_cmpuint(def->devices->len, ==, 3);
+    net = g_ptr_array_index(def->devices, 0);
+    disk = g_ptr_array_index(def->devices, 1);
+    balloon = g_ptr_array_index(def->devices, 2);
+    g_assert_cmpint(net->kind, ==, PP_DEVICE_INTERFACE);
+    g_assert_cmpstr(net->model, ==, "virtio");
+    g_assert_cmpint(net->hints.hotpluggable, ==, PP_TRISTATE_NO);
+    g_assert_cmpint(net->hints.preferredConnection, ==, PP_CONNECTION_PCIE_SWITCH_DOWNSTREAM_PORT);
+    g_assert_cmpint(net->hints.numaNode, ==, 1);
+    g_assert_cmpstr(disk->dev, ==, "vda");
+    g_assert_cmpstr(disk->bus, ==, "virtio");
+    g_assert_cmpint(disk->hints.preferredConnection, ==, PP_CONNECTION_VIRTIO_MMIO);
+    g_assert_cmpint(disk->hints.hotpluggable, ==, PP_TRISTATE_ABSENT);
+    g_assert_cmpint(balloon->hints.numaNode, ==, -1);
+}
+
+static void
+testHintErrors(void)
+{
+    /* The message names the device and the bad value. */
+    assertConfigError(DOMAIN_HEAD "<devices><disk type='file' device='disk'>"
+                      "<target dev='vdb' bus='virtio' preferredConnection='pcie-rot-port'/>"
+                      "</disk></devices></domain>",
+                      "'pcie-rot-port' on disk 'vdb'");
+    assertConfigError(DOMAIN_HEAD "<devices><rng model='virtio'><backend model='random'/>"
+                      "<target hotpluggable='maybe'/></rng></devices></domain>",
+                      "'maybe' for attribute 'hotpluggable' of rng #1 (virtio)");
+    assertConfigError(DOMAIN_HEAD "<devices><controller type='pci' index='1' model='pcie-root-prt'/>"
+                      "</devices></domain>",
+                      "Unknown PCI controller model 'pcie-root-prt'");
+    assertConfigError(DOMAIN_HEAD "<devices><disk type='file' device='disk'><target dev='vda'/>"
+                      "<address type='pci' domain='0x0000' bus='0x00' slot='0x20' function='0x0'/>"
+                      "</disk></devices></domain>",
+                      "'0x20' for attribute 'slot' of disk 'vda'");
+}
+
+static void
+testAddresses(void)
+{
+    const char *xml = DOMAIN_HEAD "<devices>"
+        "<controller type='pci' index='1' model='pcie-root-port'><model name='pcie-root-port'/>"
+        "<target chassis='1' port='0x10'/>"
+        "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0' multifunction='on'/></controller>"
+        "<controller type='pci' index='2' model='pcie-expander-bus'><target busNr='254'><node>1</node></target></controller>"
+        "<disk type='file' device='disk'><target dev='vda' bus='virtio'/><address type='pci'/></disk>"
+        "<disk type='file' device='disk'><target dev='sda' bus='sata'/><address type='drive' controller='0' bus='0' target='0' unit='0'/></disk>"
+        "</devices></domain>";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+    const PpDeviceDef *rp, *pxb, *vda, *sda;
+
+    g_assert_no_error(err);
+    rp = g_ptr_array_index(def->devices, 0);
+    pxb = g_ptr_array_index(def->devices, 1);
+    vda = g_ptr_array_index(def->devices, 2);
+    sda = g_ptr_array_index(def->devices, 3);
+    g_assert_cmpint(rp->ctrl.pciModel, ==, PP_CONTROLLER_MODEL_PCIE_ROOT_PORT);
+    g_assert_cmpint(rp->ctrl.index, ==, 1);
+    g_assert_cmpint(rp->ctrl.chassis, ==, 1);
+    g_assert_cmpint(rp->ctrl.port, ==, 0x10);
+    g_assert_cmpint(rp->addr.type, ==, PP_ADDRESS_PCI);
+    g_assert_cmpuint(rp->addr.pci.slot, ==, 2);
+    g_assert_cmpint(rp->addr.pci.multifunction, ==, PP_TRISTATE_YES);
+    g_assert_cmpint(pxb->ctrl.busNr, ==, 254);
+    g_assert_cmpint(pxb->ctrl.numaNode, ==, 1);
+    g_assert_cmpint(vda->addr.type, ==, PP_ADDRESS_PCI);
+    g_assert_true(ppPCIAddressIsEmpty(&vda->addr.pci));
+    g_assert_cmpint(sda->addr.type, ==, PP_ADDRESS_DRIVE);
+}
+
+/* Hostile input: each is refused with a configuration error. */
+static void
+testHostile(void)
+{
+    /* External entity (XXE): refused with the DOCTYPE, nothing is read. */
+    assertConfigError("<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>\n"
+                      "<domain type='qemu'><name>&x;</name></domain>",
+                      "DOCTYPE");
+    /* Entity expansion bomb. */
+    assertConfigError("<!DOCTYPE d [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>"
+                      "<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]><domain>&c;</domain>",
+                      "DOCTYPE");
+    assertConfigError("<domain type='qemu'><name>x</name>", "never closed");
+    assertConfigError("<domain type='qemu'><name>x</nam></domain>", "Malformed XML");
+    assertConfigError("<domain type='qemu'><name>&undefined;</name></domain>", "Malformed XML");
+    assertConfigError("<network><name>x</name></network>", "Expected a <domain>");
+    assertConfigError("<domain type='qemu'><name>x</name></domain>", "<os><type>");
+    {
+        g_autoptr(GString) deep = g_string_new("<domain>");
+        guint i;
+
+        for (i = 0; i < 300; i++)
+            g_string_append(deep, "<a>");
+        for (i = 0; i < 300; i++)
+            g_string_append(deep, "</a>");
+        g_string_append(deep, "</domain>");
+        assertConfigError(deep->str, "nested deeper");
+    }
+}
+
+/* The writer: addresses added or replaced, new devices indented like
+ * their siblings, every other byte kept. */
+static void
+testWriter(void)
+{
+    const char *xml =
+        "<domain type='qemu'>\n"
+        "  <!-- keep me -->\n"
+        "  <name>t</name>\n"
+        "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <disk type=\"file\"   device='disk'>\n"
+        "      <target dev='vda' bus='virtio'/>\n"
+        "    </disk>\n"
+        "    <controller type='pci' index='0' model='pcie-root'/>\n"
+        "    <interface type='user'><model type='virtio'/><address type='pci'/></interface>\n"
+        "    <memballoon model='virtio' />\n"
+        "  </devices>\n"
+        "</domain>\n";
+    const char *expected =
+        "<domain type='qemu'>\n"
+        "  <!-- keep me -->\n"
+        "  <name>t</name>\n"
+        "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <disk type=\"file\"   device='disk'>\n"
+        "      <target dev='vda' bus='virtio'/>\n"
+        "      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>\n"
+        "    </disk>\n"
+        "    <controller type='pci' index='0' model='pcie-root'/>\n"
+        "    <controller type='pci' index='1' model='pcie-root-port'>\n"
+        "      <model name='pcie-root-port'/>\n"
+        "      <target chassis='1' port='0x10'/>\n"
+        "      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0' multifunction='on'/>\n"
+        "    </controller>\n"
+        "    <interface type='user'><model type='virtio'/><address type='pci' domain='0x0000' bus='0x02' slot='0x00' function='0x0'/></interface>\n"
+        "    <memballoon model='virtio' >\n"
+        "      <address type='pci' domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>\n"
+        "    </memballoon>\n"
+        "  </devices>\n"
+        "</domain>\n";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+    PpDeviceDef *rp = ppDeviceDefNew(PP_DEVICE_CONTROLLER);
+    PpDeviceAddress addr = { .type = PP_ADDRESS_PCI };
+    g_autofree char *out = NULL;
+    gsize outlen;
+    guint i;
+
+    g_assert_no_error(err);
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == PP_DEVICE_CONTROLLER)
+            continue;
+        addr.pci.bus = i == 0 ? 1 : i;
+        ppDeviceDefSetAddress(dev, &addr);
+    }
+    rp->type = g_strdup("pci");
+    rp->model = g_strdup("pcie-root-port");
+    rp->ctrl.index = 1;
+    rp->ctrl.modelName = g_strdup("pcie-root-port");
+    rp->ctrl.chassis = 1;
+    rp->ctrl.port = 0x10;
+    rp->addr = (PpDeviceAddress){ .type = PP_ADDRESS_PCI, .pci = { .slot = 2,
+                                  .multifunction = PP_TRISTATE_YES } };
+    ppDomainDefAddDevice(def, rp);
+
+    out = ppDomainDefFormat(def, &outlen, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(out, ==, expected);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *corpus = NULL;
+    g_autofree char *inputs = NULL;
+    g_autoptr(GPtrArray) files = NULL;
+    g_autoptr(GPtrArray) ours = NULL;
+    guint i;
+
+    ppTestInit(&argc, &argv);
+
+    g_test_add_func("/conf/hints", testHints);
+    g_test_add_func("/conf/hint-errors", testHintErrors);
+    g_test_add_func("/conf/addresses", testAddresses);
+    g_test_add_func("/conf/hostile", testHostile);
+    g_test_add_func("/conf/writer", testWriter);
+
+    corpus = g_strdup(g_getenv("PP_TEST_CORPUSDIR"));
+    g_assert_nonnull(corpus);
+    files = ppTestListDir(corpus, ".xml");
+    g_assert_cmpuint(files->len, >=, 52);
+    inputs = ppTestSrcPath("qemuxml2argvdata");
+    ours = ppTestListDir(inputs, ".xml");
+    for (i = 0; i < ours->len; i++)
+        g_ptr_array_add(files, g_strdup(g_ptr_array_index(ours, i)));
+    for (i = 0; i < files->len; i++) {
+        const char *path = g_ptr_array_index(files, i);
+        g_autofree char *base = g_path_get_basename(path);
+        g_autofree char *name = g_strdup_printf("/conf/roundtrip/%s%s",
+                                                i < files->len - ours->len ? "corpus/" : "",
+                                                base);
+
+        g_test_add_data_func(name, path, testRoundTrip);
+    }
+    return g_test_run();
+}

@@ -1,0 +1,122 @@
+/*
+ * testutils.c: what every virt-pciplan test shares
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "testutils.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+ppTestInit(int *argc, char ***argv)
+{
+    g_autofree char *scratch = NULL;
+    g_autoptr(GError) err = NULL;
+    const char *dirs[] = { "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+                           "XDG_DATA_HOME", "XDG_RUNTIME_DIR" };
+    size_t i;
+
+    g_test_init(argc, argv, NULL);
+    scratch = g_dir_make_tmp("pptest-home-XXXXXX", &err);
+    g_assert_no_error(err);
+    for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        g_autofree char *path = g_build_filename(scratch, dirs[i], NULL);
+
+        g_mkdir_with_parents(path, 0700);
+        g_setenv(dirs[i], path, TRUE);
+    }
+    g_setenv("LC_ALL", "C", TRUE);
+}
+
+char *
+ppTestSrcPath(const char *rel)
+{
+    const char *srcdir = g_getenv("PP_TEST_SRCDIR");
+
+    g_assert_nonnull(srcdir);
+    return g_build_filename(srcdir, rel, NULL);
+}
+
+char *
+ppTestLoadFile(const char *path, gsize *ret_len)
+{
+    g_autoptr(GError) err = NULL;
+    char *data = NULL;
+    gsize len = 0;
+
+    g_file_get_contents(path, &data, &len, &err);
+    g_assert_no_error(err);
+    if (ret_len)
+        *ret_len = len;
+    return data;
+}
+
+static void
+ppTestPrintFirstDifference(const char *expected, const char *actual)
+{
+    g_auto(GStrv) el = g_strsplit(expected, "\n", -1);
+    g_auto(GStrv) al = g_strsplit(actual, "\n", -1);
+    guint i;
+
+    for (i = 0; el[i] || al[i]; i++) {
+        if (!el[i] || !al[i] || !g_str_equal(el[i], al[i])) {
+            g_printerr("first difference at line %u:\n- %s\n+ %s\n", i + 1,
+                       el[i] ? el[i] : "(end of file)", al[i] ? al[i] : "(end of file)");
+            return;
+        }
+    }
+}
+
+gboolean
+ppTestCompareToFile(const char *actual, const char *path)
+{
+    g_autofree char *expected = NULL;
+    const char *regen = g_getenv("PP_TEST_REGENERATE_OUTPUT");
+
+    if (regen && g_str_equal(regen, "1")) {
+        g_autoptr(GError) err = NULL;
+
+        if (!g_file_get_contents(path, &expected, NULL, NULL) ||
+            !g_str_equal(expected, actual)) {
+            g_file_set_contents(path, actual, -1, &err);
+            g_assert_no_error(err);
+            g_printerr("regenerated %s\n", path);
+        }
+        return TRUE;
+    }
+    if (!g_file_get_contents(path, &expected, NULL, NULL)) {
+        g_printerr("golden file %s is missing; run with PP_TEST_REGENERATE_OUTPUT=1 and review it\n",
+                   path);
+        return FALSE;
+    }
+    if (g_str_equal(expected, actual))
+        return TRUE;
+    g_printerr("output differs from %s (PP_TEST_REGENERATE_OUTPUT=1 rewrites it)\n", path);
+    if (g_getenv("PP_TEST_DEBUG"))
+        ppTestPrintFirstDifference(expected, actual);
+    return FALSE;
+}
+
+static gint
+ppTestCompareStrings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+ppTestListDir(const char *dir, const char *suffix)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDir) d = g_dir_open(dir, 0, &err);
+    GPtrArray *ret = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    g_assert_no_error(err);
+    while ((name = g_dir_read_name(d))) {
+        if (g_str_has_suffix(name, suffix))
+            g_ptr_array_add(ret, g_build_filename(dir, name, NULL));
+    }
+    g_ptr_array_sort(ret, ppTestCompareStrings);
+    return ret;
+}

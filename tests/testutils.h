@@ -1,0 +1,31 @@
+/*
+ * testutils.h: what every virt-pciplan test shares
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "internal.h"
+
+/*
+ * Set up GTest and point HOME and XDG_* at a scratch directory, so no test
+ * depends on (or writes to) the host's home. Call first in main().
+ */
+void ppTestInit(int *argc, char ***argv);
+
+/* Absolute path of a file in the source tree's tests/ directory. */
+char *ppTestSrcPath(const char *rel);
+
+/* Read a whole file; aborts the test on failure. */
+char *ppTestLoadFile(const char *path, gsize *ret_len);
+
+/*
+ * The one golden-file comparison: TRUE if @path holds exactly @actual.
+ * With PP_TEST_REGENERATE_OUTPUT=1 the file is rewritten instead (review
+ * the diff before committing it). With PP_TEST_DEBUG=1 a failure prints
+ * the first differing line of both sides.
+ */
+gboolean ppTestCompareToFile(const char *actual, const char *path);
+
+/* Files in @dir whose names end in @suffix, sorted. (transfer full) */
+GPtrArray *ppTestListDir(const char *dir, const char *suffix);
