@@ -341,7 +341,11 @@ ppDeviceDefNew(PpDeviceKind kind)
 void
 ppDomainDefAddDevice(PpDomainDef *def, PpDeviceDef *dev)
 {
+    guint i;
+
     dev->ordinal = def->devices->len;
+    for (i = 0; i < def->devices->len; i++)
+        dev->kindOrdinal += ((PpDeviceDef *)g_ptr_array_index(def->devices, i))->kind == dev->kind;
     g_ptr_array_add(def->devices, dev);
 }
 
@@ -392,8 +396,8 @@ ppDeviceDefDescribe(const PpDeviceDef *dev)
                                *model ? " model='" : "", model, *model ? "'" : "");
     }
     if (dev->model)
-        return g_strdup_printf("%s #%u (%s)", kind, dev->ordinal + 1, dev->model);
-    return g_strdup_printf("%s #%u", kind, dev->ordinal + 1);
+        return g_strdup_printf("%s #%u (%s)", kind, dev->kindOrdinal + 1, dev->model);
+    return g_strdup_printf("%s #%u", kind, dev->kindOrdinal + 1);
 }
 
 static gboolean
@@ -556,7 +560,7 @@ ppDeviceModelParse(xmlNodePtr node, PpDeviceKind kind)
 }
 
 static PpDeviceDef *
-ppDeviceDefParse(xmlNodePtr node, guint ordinal, GError **error)
+ppDeviceDefParse(xmlNodePtr node, guint ordinal, guint *kindCounts, GError **error)
 {
     g_autoptr(PpDeviceDef) dev = g_new0(PpDeviceDef, 1);
     g_autofree char *what = NULL;
@@ -567,6 +571,7 @@ ppDeviceDefParse(xmlNodePtr node, guint ordinal, GError **error)
     dev->ordinal = ordinal;
     dev->kind = node->ns ? PP_DEVICE_OTHER
                          : ppDeviceKindFromString((const char *)node->name);
+    dev->kindOrdinal = kindCounts[dev->kind]++;
     dev->type = ppXmlProp(node, "type");
     dev->model = ppDeviceModelParse(node, dev->kind);
     dev->device = ppXmlProp(node, "device");
@@ -794,6 +799,7 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
 {
     xmlNodePtr cur;
     guint ordinal = 0;
+    guint kindCounts[PP_DEVICE_LAST] = { 0 };
 
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)ppDeviceDefFree);
     def->devicesNode = ppXmlChild(root, "devices");
@@ -810,7 +816,7 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
                         _("The domain has more than %1$d devices"), PP_DOMAIN_MAX_DEVICES);
             return FALSE;
         }
-        if (!(dev = ppDeviceDefParse(cur, ordinal++, error)))
+        if (!(dev = ppDeviceDefParse(cur, ordinal++, kindCounts, error)))
             return FALSE;
         g_ptr_array_add(def->devices, dev);
     }

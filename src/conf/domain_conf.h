@@ -172,6 +172,7 @@ struct _PpDeviceDef {
     PpDeviceKind kind;
     xmlNodePtr node;
     guint ordinal;        /* position among the <devices> children */
+    guint kindOrdinal;    /* position among the devices of its kind */
 
     /* Identification, as far as PCI planning cares: */
     char *type;           /* the element's type= (disk, controller, interface, hostdev...) */

@@ -322,13 +322,16 @@ ppDomainDefEditAdditions(const PpDomainDef *def, const char *unit, GArray *edits
     gboolean opened = FALSE;
     guint i;
 
-    for (i = 0; i < def->devices->len; i++) {
-        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+    /* Controllers first, so that where several additions share one
+     * insertion point the buses come before what sits on them. */
+    for (i = 0; i < 2 * def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i % def->devices->len);
+        gboolean ctrlPass = i < def->devices->len;
         g_autofree char *indent = NULL;
         g_autofree char *text = NULL;
         gsize at;
 
-        if (!dev->added)
+        if (!dev->added || ctrlPass != (dev->kind == PP_DEVICE_CONTROLLER))
             continue;
         at = ppDomainDefInsertPoint(def, dev->kind, &indent);
         if (!indent)

@@ -573,8 +573,10 @@ ppPlacerAddSwitch(PpPlacer *placer, const char *what, GError **error)
 
 /*
  * A new empty hot-pluggable port for @what: a root port while the root bus
- * has room; the last root-port function hosts a switch if more ports are
- * still wanted; then downstream ports of that switch.
+ * has room (a switch costs an extra bus number for its upstream port, so
+ * it is added only when root ports run out, as docs/pcie.txt advises); the
+ * last root-port function hosts a switch if more ports are still wanted;
+ * then downstream ports of that switch (or of the user's).
  */
 static PpPCIBus *
 ppPlacerGrowPort(PpPlacer *placer, const char *what, GError **error)
@@ -582,7 +584,7 @@ ppPlacerGrowPort(PpPlacer *placer, const char *what, GError **error)
     guint capacity = ppPlacerRootPortCapacity(placer);
     PpPCIBus *port;
 
-    if (!g_queue_is_empty(placer->upstreams) || capacity == 0) {
+    if (capacity == 0) {
         if ((port = ppPlacerAddDownstreamPort(placer, what, error)))
             return port;
         if (error && *error)
@@ -975,6 +977,26 @@ ppPlacerAddSpares(PpPlacer *placer, guint spares, GError **error)
     return TRUE;
 }
 
+/* Name a device of a slot that lacks function 0; only on the error path. */
+static gboolean
+ppPlacerNoFunctionZero(const PpPlacer *placer, guint busIndex, guint slot, GError **error)
+{
+    g_autofree char *what = NULL;
+    guint i;
+
+    for (i = 0; i < placer->def->devices->len && !what; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(placer->def->devices, i);
+
+        if (dev->addr.type == PP_ADDRESS_PCI && dev->addr.pci.bus == busIndex &&
+            dev->addr.pci.slot == slot)
+            what = ppDeviceDefDescribe(dev);
+    }
+    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                _("%1$s is in PCI slot 0000:%2$02x:%3$02x, which has nothing at function 0, so guests will not find it; put a device of that slot at function 0"),
+                what ? what : _("a device"), busIndex, slot);
+    return FALSE;
+}
+
 /*
  * verify: every slot that uses other functions has a function 0 (a guest
  * finds a slot's functions through function 0); then multifunction='on'
@@ -990,12 +1012,8 @@ ppPlacerFinish(PpPlacer *placer, GError **error)
         PpPCIBus *bus = g_ptr_array_index(placer->set->buses, i);
 
         for (slot = 0; bus && slot < PP_PCI_SLOTS; slot++) {
-            if (bus->functions[slot] && !(bus->functions[slot] & 1)) {
-                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                            _("PCI slot %1$04x:%2$02x:%3$02x has devices on other functions but nothing on function 0, so guests will not find them; put one of them at function 0"),
-                            0, bus->index, slot);
-                return FALSE;
-            }
+            if (bus->functions[slot] && !(bus->functions[slot] & 1))
+                return ppPlacerNoFunctionZero(placer, bus->index, slot, error);
         }
     }
     ppPCIAddressSetMarkMultifunction(placer->set);

@@ -1,0 +1,221 @@
+/*
+ * qemuxml2xmltest.c: plan a domain and compare the written XML to a golden file
+ *
+ * Input: qemuxml2argvdata/NAME.xml. Output: qemuxml2xmloutdata/NAME.xml, or
+ * for a plan that must fail, qemuxml2xmloutdata/NAME.err holding the
+ * error's class and message. Every planned output is also planned again and
+ * must come back byte for byte (guest ABI: a planned domain is a fixed
+ * point). PP_TEST_REGENERATE_OUTPUT=1 rewrites the goldens: read the diff.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "testutils.h"
+#include "domain_conf.h"
+#include "domain_format.h"
+#include "pperror.h"
+#include "qemu_domain_address.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    int spares;            /* --spare-ports, -1 for the default */
+    int error;             /* expected PpErrorCode, -1 for success */
+    const char *inputPath; /* NULL: qemuxml2argvdata/NAME.xml */
+    const char *outName;   /* NULL: NAME */
+} TestCase;
+
+static char *
+planString(const char *text, gsize len, int spares, GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
+    gsize outlen;
+
+    opts.sparePorts = spares;
+    if (!(def = ppDomainDefParseString(text, len, error)) ||
+        !ppQemuDomainPlan(def, &opts, NULL, error))
+        return NULL;
+    return ppDomainDefFormat(def, &outlen, error);
+}
+
+static void
+testPlan(gconstpointer data)
+{
+    const TestCase *tc = data;
+    g_autofree char *input = tc->inputPath ? g_strdup(tc->inputPath)
+                                           : g_strdup_printf("%s/qemuxml2argvdata/%s.xml",
+                                                             g_getenv("PP_TEST_SRCDIR"),
+                                                             tc->name);
+    const char *outName = tc->outName ? tc->outName : tc->name;
+    g_autofree char *text = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *again = NULL;
+    g_autofree char *golden = NULL;
+    g_autoptr(GError) err = NULL;
+    gsize len;
+
+    text = ppTestLoadFile(input, &len);
+    out = planString(text, len, tc->spares, &err);
+
+    if (tc->error >= 0) {
+        g_autofree char *msg = NULL;
+
+        if (!err)
+            g_error("%s: planning succeeded, expected a '%s' error", tc->name,
+                    ppErrorCodeToString(tc->error));
+        g_assert_error(err, PP_ERROR, tc->error);
+        msg = g_strdup_printf("%s: %s\n", ppErrorCodeToString(err->code), err->message);
+        golden = g_strdup_printf("%s/qemuxml2xmloutdata/%s.err", g_getenv("PP_TEST_SRCDIR"),
+                                 outName);
+        g_assert_true(ppTestCompareToFile(msg, golden));
+        return;
+    }
+    g_assert_no_error(err);
+    golden = g_strdup_printf("%s/qemuxml2xmloutdata/%s.xml", g_getenv("PP_TEST_SRCDIR"), outName);
+    g_assert_true(ppTestCompareToFile(out, golden));
+
+    again = planString(out, strlen(out), tc->spares, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(again, ==, out);
+}
+
+#define OK(n) { n, -1, -1, NULL, NULL }
+#define OK_SPARES(n, s) { n, s, -1, NULL, NULL }
+#define FAIL(n, e) { n, -1, e, NULL, NULL }
+#define FAIL_SPARES(n, s, e) { n, s, e, NULL, NULL }
+
+static const TestCase cases[] = {
+    /* q35: implicit devices libvirt would add are written out */
+    OK("q35-minimal"),
+    /* every hot-pluggable PCIe device gets its own root port */
+    OK("q35-virtio-devices"),
+    /* root ports packed 8 to a slot, multifunction on function 0 */
+    OK("q35-root-ports-aggregate"),
+    /* conventional PCI goes behind a pcie-to-pci-bridge in a root port */
+    OK("q35-legacy-pci-bridge"),
+    /* the bridge's last slot becomes a pci-bridge when more devices wait */
+    OK("q35-legacy-pci-bridge-chain"),
+    /* hotpluggable='no': integrated on pcie.0, 8 functions to a slot */
+    OK("q35-hotpluggable-no"),
+    OK("q35-hotpluggable-no-legacy"),
+    /* --spare-ports */
+    OK_SPARES("q35-spare-ports-4", 4),
+    OK_SPARES("q35-spare-ports-0", 0),
+    /* the user's bare root ports are used before any is added */
+    OK("q35-user-root-ports"),
+    /* explicit addresses never move; others fill around them */
+    OK("q35-explicit-addresses-kept"),
+    /* <graphics> without <video>: libvirt's cirrus, at 00:01.0 */
+    OK("q35-graphics-video"),
+    OK("q35-video-virtio-primary"),
+    OK("q35-hostdev-vfio"),
+    /* virtio-iommu must sit on the root bus */
+    OK("q35-integrated-devices"),
+    /* hotpluggable='no' prefers the user's hotplug='off' port */
+    OK("q35-cold-port"),
+    /* the user's switch ports get addresses and take devices */
+    OK("q35-user-switch"),
+    /* PCI controllers without index get one written */
+    OK("q35-autoindex"),
+    /* disk controllers libvirt would add, added here */
+    OK("q35-scsi-implicit"),
+    OK("q35-virtio-serial-implicit"),
+    /* preferredConnection */
+    FAIL("q35-pcie-root-needs-hotpluggable-no", PP_ERROR_CONFIG),
+    OK("q35-preferred-pcie-root"),
+    OK("q35-preferred-pci"),
+    FAIL("q35-preferred-pcie-conventional-error", PP_ERROR_CONFIG),
+    FAIL("q35-mmio-hint-error", PP_ERROR_CONFIG),
+    FAIL("q35-hint-on-sata-disk-error", PP_ERROR_CONFIG),
+    /* a user's address that cannot work is refused, naming device and reason */
+    FAIL("q35-hotpluggable-root-address-error", PP_ERROR_CONFIG),
+    FAIL("q35-address-in-use-error", PP_ERROR_CONFIG),
+    FAIL("q35-port-slot-error", PP_ERROR_CONFIG),
+    FAIL("q35-function-zero-missing-error", PP_ERROR_CONFIG),
+    FAIL("q35-controller-index-order-error", PP_ERROR_CONFIG),
+    FAIL("q35-wrong-root-error", PP_ERROR_CONFIG),
+    /* the user's DMI bridge goes to 00:1e.0, its pci-bridge below it */
+    OK("q35-dmi-bridge-user"),
+
+    /* pc: PIIX3 functions, video slot, pci-root hot-plug */
+    OK("pc-minimal"),
+    OK("pc-virtio-devices"),
+    OK("pc-ide-disk"),
+    OK("pc-pci-bridge-growth"),
+    OK("pc-hotpluggable-no"),
+    OK("pc-graphics"),
+    FAIL_SPARES("pc-spare-ports-error", 2, PP_ERROR_CONFIG),
+    FAIL("pc-pcie-hint-error", PP_ERROR_CONFIG),
+    FAIL("pc-unsupported-machine-error", PP_ERROR_UNSUPPORTED),
+
+    /* aarch64 virt: virtio-mmio unless the domain or a hint wants PCI */
+    OK("aarch64-virt-mmio"),
+    OK("aarch64-virt-pci-address"),
+    OK("aarch64-virt-hint-pcie"),
+    OK("aarch64-virt-hotpluggable-yes"),
+    OK("aarch64-virt-e1000e"),
+    OK("aarch64-virt-graphics"),
+    OK("aarch64-virt-user-root-port"),
+    FAIL("aarch64-virt-mmio-exhausted-error", PP_ERROR_EXHAUSTED),
+    FAIL("aarch64-virt-mmio-hotplug-error", PP_ERROR_CONFIG),
+
+    /* riscv64 virt: 8 virtio-mmio transports */
+    OK("riscv64-virt-mmio"),
+    OK("riscv64-virt-pci"),
+    FAIL("riscv64-virt-mmio-exhausted-error", PP_ERROR_EXHAUSTED),
+};
+
+/* Corpus inputs that are invalid for libvirt 9.0 / QEMU 7.2 and that the
+ * planner refuses too. */
+static const struct {
+    const char *name;
+    int error;
+} corpusFailures[] = {
+    /* a device at slot 2 behind a root port */
+    { "aarch64-virtio-pci-manual-addresses", PP_ERROR_CONFIG },
+};
+
+static void
+addCorpusCases(void)
+{
+    g_autoptr(GPtrArray) files = ppTestListDir(g_getenv("PP_TEST_CORPUSDIR"), ".xml");
+    guint i;
+    size_t j;
+
+    g_assert_cmpuint(files->len, >=, 52);
+    for (i = 0; i < files->len; i++) {
+        TestCase *tc = g_new0(TestCase, 1);
+        g_autofree char *base = g_path_get_basename(g_ptr_array_index(files, i));
+        g_autofree char *path = NULL;
+
+        *strrchr(base, '.') = '\0';
+        tc->inputPath = g_strdup(g_ptr_array_index(files, i));
+        tc->outName = g_strdup_printf("corpus-%s", base);
+        tc->name = tc->outName;
+        tc->spares = -1;
+        tc->error = -1;
+        for (j = 0; j < G_N_ELEMENTS(corpusFailures); j++) {
+            if (g_str_equal(corpusFailures[j].name, base))
+                tc->error = corpusFailures[j].error;
+        }
+        path = g_strdup_printf("/qemuxml2xml/corpus/%s", base);
+        /* The test table lives as long as the process. */
+        g_test_add_data_func(path, tc, testPlan);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+
+    ppTestInit(&argc, &argv);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path = g_strdup_printf("/qemuxml2xml/%s", cases[i].name);
+
+        g_test_add_data_func(path, &cases[i], testPlan);
+    }
+    addCorpusCases();
+    return g_test_run();
+}
