@@ -1,0 +1,226 @@
+/*
+ * virtpciplantest.c: the command line as a script sees it: exit statuses,
+ * messages, and output files that are written whole or not at all
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "testutils.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+    int status;
+    char *out;
+    char *err;
+} RunResult;
+
+static void
+runResultClear(RunResult *res)
+{
+    g_free(res->out);
+    g_free(res->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunResult, runResultClear);
+
+/* Run virt-pciplan with @args (NULL terminated) and @input on stdin. */
+static void
+runTool(RunResult *res, const char *input, const char *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = NULL;
+    g_autoptr(GSubprocess) proc = NULL;
+
+    g_ptr_array_add(argv, (gpointer)g_getenv("PP_TEST_TOOL"));
+    for (; *args; args++)
+        g_ptr_array_add(argv, (gpointer)*args);
+    g_ptr_array_add(argv, NULL);
+
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &err);
+    g_assert_no_error(err);
+    g_subprocess_communicate_utf8(proc, input, NULL, &res->out, &res->err, &err);
+    g_assert_no_error(err);
+    res->status = g_subprocess_get_exit_status(proc);
+}
+
+static char *
+scratchFile(const char *name)
+{
+    static char *dir;
+
+    if (!dir)
+        dir = g_dir_make_tmp("pptool-XXXXXX", NULL);
+    return g_build_filename(dir, name, NULL);
+}
+
+static void
+testHelpVersion(void)
+{
+    g_auto(RunResult) help = { 0 };
+    g_auto(RunResult) version = { 0 };
+    g_auto(RunResult) none = { 0 };
+    g_auto(RunResult) bad = { 0 };
+
+    runTool(&help, NULL, (const char *[]){ "--help", NULL });
+    g_assert_cmpint(help.status, ==, 0);
+    g_assert_nonnull(strstr(help.out, "plan"));
+    g_assert_nonnull(strstr(help.out, "Exit status"));
+    runTool(&version, NULL, (const char *[]){ "--version", NULL });
+    g_assert_cmpint(version.status, ==, 0);
+    g_assert_true(g_str_has_prefix(version.out, "virt-pciplan "));
+    runTool(&none, NULL, (const char *[]){ NULL });
+    g_assert_cmpint(none.status, ==, 2);
+    runTool(&bad, NULL, (const char *[]){ "frobnicate", NULL });
+    g_assert_cmpint(bad.status, ==, 2);
+    g_assert_nonnull(strstr(bad.err, "unknown command 'frobnicate'"));
+}
+
+/* A run that must fail with status 1, leave no output file, and not touch
+ * an existing one. */
+static void
+assertRefused(const char *input, const char *needle)
+{
+    g_autofree char *in = scratchFile("refused-in.xml");
+    g_autofree char *out = scratchFile("refused-out.xml");
+    g_autofree char *keep = scratchFile("refused-keep.xml");
+    g_auto(RunResult) fresh = { 0 };
+    g_auto(RunResult) existing = { 0 };
+    g_autofree char *kept = NULL;
+
+    g_assert_true(g_file_set_contents(in, input, -1, NULL));
+    g_unlink(out);
+    runTool(&fresh, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
+    g_assert_cmpint(fresh.status, ==, 1);
+    if (!strstr(fresh.err, needle))
+        g_error("stderr '%s' lacks '%s'", fresh.err, needle);
+    g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+
+    g_assert_true(g_file_set_contents(keep, "precious\n", -1, NULL));
+    runTool(&existing, NULL, (const char *[]){ "plan", in, "-o", keep, NULL });
+    g_assert_cmpint(existing.status, ==, 1);
+    g_assert_true(g_file_get_contents(keep, &kept, NULL, NULL));
+    g_assert_cmpstr(kept, ==, "precious\n");
+}
+
+static void
+testHostileInputs(void)
+{
+    assertRefused("<domain type='qemu'><name>x</name><devices></domain>", "Malformed XML");
+    assertRefused("<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]>\n"
+                  "<domain type='qemu'><name>&xxe;</name></domain>",
+                  "DOCTYPE");
+    assertRefused("<?xml version='1.0'?>\n<!DOCTYPE lolz [<!ENTITY lol 'lol'>"
+                  "<!ENTITY lol2 '&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;'>"
+                  "<!ENTITY lol3 '&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'>]>\n"
+                  "<domain type='qemu'><name>&lol3;</name></domain>",
+                  "DOCTYPE");
+}
+
+/* 100 MB: refused before it is held in memory, status 1, no output. */
+static void
+testHugeInput(void)
+{
+    g_autofree char *in = scratchFile("huge.xml");
+    g_autofree char *out = scratchFile("huge-out.xml");
+    g_auto(RunResult) res = { 0 };
+    g_autofree char *chunk = g_strnfill(1024 * 1024, ' ');
+    FILE *fp = fopen(in, "w");
+    int i;
+
+    g_assert_nonnull(fp);
+    fputs("<domain type='qemu'><!--", fp);
+    for (i = 0; i < 100; i++)
+        fwrite(chunk, 1, 1024 * 1024, fp);
+    fputs("--></domain>", fp);
+    fclose(fp);
+
+    runTool(&res, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
+    g_assert_cmpint(res.status, ==, 1);
+    g_assert_nonnull(strstr(res.err, "larger than the limit"));
+    g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+    g_unlink(in);
+}
+
+static const char *planInput =
+    "<domain type='qemu'>\n"
+    "  <name>t</name>\n"
+    "  <memory unit='KiB'>262144</memory>\n"
+    "  <os>\n"
+    "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+    "  </os>\n"
+    "  <devices>\n"
+    "    <interface type='user'>\n"
+    "      <model type='virtio'/>\n"
+    "    </interface>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+static void
+testPlanOutput(void)
+{
+    g_autofree char *in = scratchFile("plan-in.xml");
+    g_autofree char *out = scratchFile("plan-out.xml");
+    g_auto(RunResult) toFile = { 0 };
+    g_auto(RunResult) toStdout = { 0 };
+    g_auto(RunResult) fromStdin = { 0 };
+    g_autofree char *written = NULL;
+
+    g_assert_true(g_file_set_contents(in, planInput, -1, NULL));
+    runTool(&toFile, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
+    g_assert_cmpint(toFile.status, ==, 0);
+    g_assert_cmpstr(toFile.out, ==, "");
+    g_assert_true(g_file_get_contents(out, &written, NULL, NULL));
+    g_assert_nonnull(strstr(written, "<address type='pci'"));
+
+    runTool(&toStdout, NULL, (const char *[]){ "plan", in, NULL });
+    g_assert_cmpint(toStdout.status, ==, 0);
+    g_assert_cmpstr(toStdout.out, ==, written);
+
+    runTool(&fromStdin, planInput, (const char *[]){ "plan", "-", NULL });
+    g_assert_cmpint(fromStdin.status, ==, 0);
+    g_assert_cmpstr(fromStdin.out, ==, written);
+}
+
+static void
+testPlanFailures(void)
+{
+    g_autofree char *missing = scratchFile("does-not-exist.xml");
+    g_auto(RunResult) io = { 0 };
+    g_auto(RunResult) usage = { 0 };
+    g_auto(RunResult) spares = { 0 };
+    g_autofree char *impossible = NULL;
+    GString *many = g_string_new("<domain type='qemu'><name>t</name><os><type arch='riscv64' machine='virt'>hvm</type></os><devices>");
+    int i;
+
+    runTool(&io, NULL, (const char *[]){ "plan", missing, NULL });
+    g_assert_cmpint(io.status, ==, 4);
+    runTool(&usage, NULL, (const char *[]){ "plan", NULL });
+    g_assert_cmpint(usage.status, ==, 2);
+    runTool(&spares, NULL, (const char *[]){ "plan", "--spare-ports", "300", "-", NULL });
+    g_assert_cmpint(spares.status, ==, 2);
+
+    /* An impossible plan: status 1, the device named. */
+    for (i = 0; i < 9; i++)
+        g_string_append_printf(many, "<disk type='file' device='disk'><target dev='vd%c' bus='virtio'/></disk>",
+                               'a' + i);
+    g_string_append(many, "<memballoon model='none'/></devices></domain>");
+    impossible = g_string_free(many, FALSE);
+    assertRefused(impossible, "disk 'vdi' needs a virtio-mmio transport");
+}
+
+int
+main(int argc, char **argv)
+{
+    ppTestInit(&argc, &argv);
+    g_test_add_func("/tool/help-version", testHelpVersion);
+    g_test_add_func("/tool/hostile-inputs", testHostileInputs);
+    g_test_add_func("/tool/huge-input", testHugeInput);
+    g_test_add_func("/tool/plan-output", testPlanOutput);
+    g_test_add_func("/tool/plan-failures", testPlanFailures);
+    return g_test_run();
+}
