@@ -172,8 +172,20 @@ static const struct {
     const char *name;
     int error;
 } corpusFailures[] = {
-    /* a device at slot 2 behind a root port */
+    /* a device at slot 1 behind a root port */
     { "aarch64-virtio-pci-manual-addresses", PP_ERROR_CONFIG },
+    /* machine types QEMU 7.2 does not have */
+    { "aarch64-virt-graphics", PP_ERROR_UNSUPPORTED },
+    { "aarch64-virt-headless", PP_ERROR_UNSUPPORTED },
+    { "pci-autofill-addr", PP_ERROR_UNSUPPORTED },
+    { "pci-many", PP_ERROR_UNSUPPORTED },
+    /* a NUMA node on a root port */
+    { "pcie-expander-bus", PP_ERROR_CONFIG },
+    /* panic model 'pvpanic' came with libvirt 9.1 */
+    { "pvpanic-pci-aarch64", PP_ERROR_UNSUPPORTED },
+    { "pvpanic-pci-x86_64", PP_ERROR_UNSUPPORTED },
+    /* <driver> attributes on a virtio IOMMU */
+    { "virtio-iommu-aarch64", PP_ERROR_CONFIG },
 };
 
 static void

@@ -16,20 +16,27 @@ ppPCIAddressSetNew(void)
 {
     PpPCIAddressSet *set = g_new0(PpPCIAddressSet, 1);
 
+    guint i;
+
     set->buses = g_ptr_array_new_with_free_func(g_free);
-    set->emptyPorts = g_queue_new();
-    set->emptyColdPorts = g_queue_new();
+    for (i = 0; i < G_N_ELEMENTS(set->ports); i++)
+        set->ports[i] = g_queue_new();
+    set->expanderPorts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                               (GDestroyNotify)g_queue_free);
     return set;
 }
 
 void
 ppPCIAddressSetFree(PpPCIAddressSet *set)
 {
+    guint i;
+
     if (!set)
         return;
     g_ptr_array_unref(set->buses);
-    g_queue_free(set->emptyPorts);
-    g_queue_free(set->emptyColdPorts);
+    for (i = 0; i < G_N_ELEMENTS(set->ports); i++)
+        g_queue_free(set->ports[i]);
+    g_hash_table_unref(set->expanderPorts);
     g_free(set);
 }
 
@@ -173,7 +180,12 @@ ppPCIAddressSetAddBus(PpPCIAddressSet *set,
     bus->index = index;
     bus->ctrl = ctrl;
     bus->parent = -1;
+    /* Expander buses start a root complex; every other bus is taken to be
+     * in the main one until its parent says otherwise. */
+    bus->complex = (model == PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS ||
+                    model == PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS) ? index : 0;
     bus->numaNode = -1;
+    bus->portCursor = -1;
     ppPCIBusSetModel(bus, model, ctrl ? ctrl->ctrl.hotplug : PP_TRISTATE_ABSENT);
     g_ptr_array_index(set->buses, index) = bus;
     set->nbuses++;
@@ -335,16 +347,38 @@ ppPCIBusTakeAggregate(PpPCIBus *bus, int *cursor, PpPCIAddress *ret_addr)
     return TRUE;
 }
 
+static GQueue *
+ppPCIAddressSetPortQueue(PpPCIAddressSet *set, PpPortQueue queue, guint complex, gboolean create)
+{
+    GQueue *q;
+
+    if (queue != PP_PORT_QUEUE_EXPANDER)
+        return set->ports[queue];
+    q = g_hash_table_lookup(set->expanderPorts, GUINT_TO_POINTER(complex));
+    if (!q && create) {
+        q = g_queue_new();
+        g_hash_table_insert(set->expanderPorts, GUINT_TO_POINTER(complex), q);
+    }
+    return q;
+}
+
 void
 ppPCIAddressSetQueueIfEmptyPort(PpPCIAddressSet *set, PpPCIBus *bus)
 {
+    PpPortQueue queue;
+
     if (!ppPCIBusIsPort(bus) || bus->queued || bus->functions[0])
         return;
-    bus->queued = TRUE;
-    if (bus->flags & PP_PCI_CONNECT_HOTPLUGGABLE)
-        g_queue_push_tail(set->emptyPorts, bus);
+    if (!(bus->flags & PP_PCI_CONNECT_HOTPLUGGABLE))
+        queue = PP_PORT_QUEUE_COLD;
+    else if (bus->complex != 0)
+        queue = PP_PORT_QUEUE_EXPANDER;
+    else if (bus->model == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT)
+        queue = PP_PORT_QUEUE_ROOT;
     else
-        g_queue_push_tail(set->emptyColdPorts, bus);
+        queue = PP_PORT_QUEUE_DOWNSTREAM;
+    bus->queued = TRUE;
+    g_queue_push_tail(ppPCIAddressSetPortQueue(set, queue, bus->complex, TRUE), bus);
 }
 
 /**
@@ -355,19 +389,22 @@ ppPCIAddressSetQueueIfEmptyPort(PpPCIAddressSet *set, PpPCIBus *bus)
  * Returns: (transfer none) a port whose slot 0 is free, or NULL.
  */
 PpPCIBus *
-ppPCIAddressSetTakeEmptyPort(PpPCIAddressSet *set, gboolean hotplug, int maxIndex)
+ppPCIAddressSetTakeEmptyPort(PpPCIAddressSet *set, PpPortQueue queue, guint complex,
+                             int maxIndex)
 {
-    GQueue *queue = hotplug ? set->emptyPorts : set->emptyColdPorts;
+    GQueue *q = ppPCIAddressSetPortQueue(set, queue, complex, FALSE);
     PpPCIBus *bus;
 
-    /* Ports taken since they were queued (by a user's address) are dropped here. */
-    while ((bus = g_queue_peek_head(queue)) && bus->functions[0]) {
-        g_queue_pop_head(queue);
+    if (!q)
+        return NULL;
+    /* Ports a user's address took after they were queued are dropped here. */
+    while ((bus = g_queue_peek_head(q)) && bus->functions[0]) {
+        g_queue_pop_head(q);
         bus->queued = FALSE;
     }
     if (!bus || (maxIndex >= 0 && (int)bus->index >= maxIndex))
         return NULL;
-    g_queue_pop_head(queue);
+    g_queue_pop_head(q);
     bus->queued = FALSE;
     return bus;
 }
@@ -400,14 +437,17 @@ ppPCIAddressSetMarkMultifunction(PpPCIAddressSet *set)
 guint
 ppPCIAddressSetCountEmptyPorts(const PpPCIAddressSet *set)
 {
+    PpPortQueue queues[] = { PP_PORT_QUEUE_ROOT, PP_PORT_QUEUE_DOWNSTREAM };
     guint n = 0;
+    size_t i;
     GList *l;
 
-    for (l = set->emptyPorts->head; l; l = l->next) {
-        const PpPCIBus *bus = l->data;
+    for (i = 0; i < G_N_ELEMENTS(queues); i++) {
+        for (l = set->ports[queues[i]]->head; l; l = l->next) {
+            const PpPCIBus *bus = l->data;
 
-        if (!bus->functions[0])
-            n++;
+            n += !bus->functions[0];
+        }
     }
     return n;
 }

@@ -68,16 +68,28 @@ struct _PpPCIBus {
     guint nextSlot;              /* every slot below is in use: the free-slot cursor */
     PpDeviceDef *ctrl;           /* the controller that provides this bus */
     int parent;                  /* index of the parent bus, -1 for a root */
+    guint complex;               /* root bus of its root complex: 0, or a pxb's index */
     int numaNode;                /* of the root complex this bus is in; -1 none */
-    gboolean queued;             /* in the empty-port queue */
+    int portCursor;              /* slot being filled with root ports, -1 none */
+    gboolean queued;             /* in an empty-port queue */
 };
+
+/* Where an empty port waits until a device takes it. */
+typedef enum {
+    PP_PORT_QUEUE_ROOT,          /* hot-pluggable root ports of the main root complex */
+    PP_PORT_QUEUE_DOWNSTREAM,    /* hot-pluggable switch downstream ports there */
+    PP_PORT_QUEUE_COLD,          /* ports with hotplug='off' */
+    PP_PORT_QUEUE_EXPANDER,      /* hot-pluggable ports behind an expander bus (by complex) */
+
+    PP_PORT_QUEUE_LAST
+} PpPortQueue;
 
 typedef struct _PpPCIAddressSet PpPCIAddressSet;
 struct _PpPCIAddressSet {
     GPtrArray *buses;            /* PpPCIBus *, indexed by controller index; NULL holes */
     guint nbuses;                /* buses that exist (bus numbers used) */
-    GQueue *emptyPorts;          /* hot-pluggable root/downstream ports with slot 0 free */
-    GQueue *emptyColdPorts;      /* hotplug='off' ports with slot 0 free */
+    GQueue *ports[PP_PORT_QUEUE_EXPANDER]; /* empty ports, by queue, lowest index first */
+    GHashTable *expanderPorts;   /* complex index -> GQueue of its empty ports */
 };
 
 PpPCIAddressSet *ppPCIAddressSetNew(void);
@@ -130,11 +142,15 @@ gboolean ppPCIBusTakeAggregate(PpPCIBus *bus, int *cursor, PpPCIAddress *ret_add
 /* Queue @bus as an empty port if it is one. */
 void ppPCIAddressSetQueueIfEmptyPort(PpPCIAddressSet *set, PpPCIBus *bus);
 
-/* Pop the lowest-index empty port below @maxIndex (-1: any), or NULL. */
-PpPCIBus *ppPCIAddressSetTakeEmptyPort(PpPCIAddressSet *set, gboolean hotplug, int maxIndex);
+/* Pop the lowest-index empty port of @queue (for _EXPANDER: of root
+ * complex @complex) below @maxIndex (-1: any), or NULL. */
+PpPCIBus *ppPCIAddressSetTakeEmptyPort(PpPCIAddressSet *set,
+                                       PpPortQueue queue,
+                                       guint complex,
+                                       int maxIndex);
 
 /* Set multifunction='on' on function 0 of every slot with more functions. */
 void ppPCIAddressSetMarkMultifunction(PpPCIAddressSet *set);
 
-/* Empty hot-pluggable ports left. */
+/* Empty hot-pluggable ports left in the main root complex. */
 guint ppPCIAddressSetCountEmptyPorts(const PpPCIAddressSet *set);

@@ -47,12 +47,12 @@ struct _PpPlacer {
 
     PpPCIAddressSet *set;
     PpPCIBus *root;
-    int portCursor;          /* root-bus slot being filled with root ports */
     int integratedCursor;    /* root-bus slot being filled with integrated endpoints */
     PpPCIBus *sharedPort;    /* port whose functions cold PCIe endpoints share */
     int sharedCursor;
     GQueue *legacy[PP_CONTROLLER_MODEL_LAST]; /* hot-pluggable PCI buses by model */
     GQueue *upstreams;       /* switch upstream ports that may have free slots */
+    GHashTable *expanders;   /* NUMA node -> PpPCIBus of its expander bus */
     guint nextIndex;         /* first controller index not in use */
     guint8 chassisUsed[32];  /* bitmap of port chassis numbers */
 
@@ -72,12 +72,12 @@ ppPlacerNew(PpDomainDef *def, const PpPlacePolicy *policy, PpPlacerAddedFunc add
     placer->added = added;
     placer->opaque = opaque;
     placer->set = ppPCIAddressSetNew();
-    placer->portCursor = -1;
     placer->integratedCursor = -1;
     placer->sharedCursor = -1;
     for (i = 0; i < PP_CONTROLLER_MODEL_LAST; i++)
         placer->legacy[i] = g_queue_new();
     placer->upstreams = g_queue_new();
+    placer->expanders = g_hash_table_new(g_direct_hash, g_direct_equal);
     return placer;
 }
 
@@ -92,6 +92,7 @@ ppPlacerFree(PpPlacer *placer)
     for (i = 0; i < PP_CONTROLLER_MODEL_LAST; i++)
         g_queue_free(placer->legacy[i]);
     g_queue_free(placer->upstreams);
+    g_hash_table_unref(placer->expanders);
     g_free(placer);
 }
 
@@ -320,6 +321,13 @@ ppPlacerReserveExplicit(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags fl
     return ppPCIAddressSetReserveExplicit(placer->set, addr, flags, dev, what, error);
 }
 
+static gboolean
+ppPlacerIsExpander(const PpPCIBus *bus)
+{
+    return bus->model == PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS ||
+           bus->model == PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS;
+}
+
 /* Hot-pluggable conventional PCI buses the planner may fill. */
 static gboolean
 ppPCIBusIsLegacyTarget(const PpPCIBus *bus)
@@ -343,11 +351,27 @@ ppPlacerCollectDone(PpPlacer *placer)
 
     placer->root->autoMaxSlot = placer->policy.rootMaxAutoSlot;
 
+    /* Parents have lower indexes: one pass in index order hands every bus
+     * its root complex and NUMA node. */
+    for (i = 0; i < placer->set->buses->len; i++) {
+        PpPCIBus *bus = g_ptr_array_index(placer->set->buses, i);
+        PpPCIBus *parent;
+
+        if (!bus || bus->parent < 0 || ppPlacerIsExpander(bus) ||
+            !(parent = ppPCIAddressSetGetBus(placer->set, bus->parent)))
+            continue;
+        bus->complex = parent->complex;
+        if (bus->numaNode < 0)
+            bus->numaNode = parent->numaNode;
+    }
     for (i = 0; i < placer->set->buses->len; i++) {
         PpPCIBus *bus = g_ptr_array_index(placer->set->buses, i);
 
         if (!bus)
             continue;
+        if (ppPlacerIsExpander(bus) && bus->numaNode >= 0 &&
+            !g_hash_table_contains(placer->expanders, GINT_TO_POINTER(bus->numaNode)))
+            g_hash_table_insert(placer->expanders, GINT_TO_POINTER(bus->numaNode), bus);
         ppPCIAddressSetQueueIfEmptyPort(placer->set, bus);
         if (ppPCIBusIsLegacyTarget(bus))
             g_queue_push_tail(placer->legacy[bus->model], bus);
@@ -490,7 +514,12 @@ ppPlacerAddController(PpPlacer *placer,
     if (!(bus = ppPCIAddressSetAddBus(placer->set, index, model, dev, error)))
         return NULL;
     bus->parent = addr->bus;
-    bus->numaNode = ppPCIAddressSetGetBus(placer->set, addr->bus)->numaNode;
+    if (!ppPlacerIsExpander(bus)) {
+        PpPCIBus *parent = ppPCIAddressSetGetBus(placer->set, addr->bus);
+
+        bus->complex = parent->complex;
+        bus->numaNode = parent->numaNode;
+    }
     return bus;
 }
 
@@ -503,9 +532,9 @@ ppPlacerRootPortCapacity(PpPlacer *placer)
     guint slot;
     guint fn;
 
-    if (placer->portCursor >= 0 && root->aggregate[placer->portCursor]) {
+    if (root->portCursor >= 0 && root->aggregate[root->portCursor]) {
         for (fn = 0; fn < PP_PCI_FUNCTIONS; fn++)
-            n += ppPCIBusFunctionIsFree(root, placer->portCursor, fn);
+            n += ppPCIBusFunctionIsFree(root, root->portCursor, fn);
     }
     for (slot = root->nextSlot; slot <= root->autoMaxSlot; slot++) {
         if (!root->functions[slot])
@@ -514,17 +543,18 @@ ppPlacerRootPortCapacity(PpPlacer *placer)
     return n;
 }
 
+/* A root port on @parent, the root bus or an expander bus. */
 static PpPCIBus *
-ppPlacerAddRootPort(PpPlacer *placer, const char *what, GError **error)
+ppPlacerAddRootPortOn(PpPlacer *placer, PpPCIBus *parent, const char *what, GError **error)
 {
     PpPCIAddress addr;
 
     if (!ppPlacerCheckBusNumbers(placer, 1, what, error))
         return NULL;
-    if (!ppPCIBusTakeAggregate(placer->root, &placer->portCursor, &addr)) {
+    if (!ppPCIBusTakeAggregate(parent, &parent->portCursor, &addr)) {
         g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
-                    _("%1$s needs a new pcie-root-port, but the root bus has no free slot left"),
-                    what);
+                    _("%1$s needs a new pcie-root-port, but its root bus (index %2$u) has no free slot left"),
+                    what, parent->index);
         return NULL;
     }
     return ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_ROOT_PORT, &addr, TRUE,
@@ -533,6 +563,12 @@ ppPlacerAddRootPort(PpPlacer *placer, const char *what, GError **error)
 }
 
 /* A downstream port on a switch with a free slot, or NULL if none has one. */
+static PpPCIBus *
+ppPlacerAddRootPort(PpPlacer *placer, const char *what, GError **error)
+{
+    return ppPlacerAddRootPortOn(placer, placer->root, what, error);
+}
+
 static PpPCIBus *
 ppPlacerAddDownstreamPort(PpPlacer *placer, const char *what, GError **error)
 {
@@ -603,12 +639,15 @@ ppPlacerGrowPort(PpPlacer *placer, const char *what, GError **error)
     return NULL;
 }
 
-/* An empty hot-pluggable port for @what, taken from the queue or grown. */
+/* An empty hot-pluggable port for @what, taken from the queues (root
+ * ports before switch ports) or grown. */
 static PpPCIBus *
 ppPlacerTakePort(PpPlacer *placer, const char *what, int maxIndex, GError **error)
 {
-    PpPCIBus *port = ppPCIAddressSetTakeEmptyPort(placer->set, TRUE, maxIndex);
+    PpPCIBus *port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_ROOT, 0, maxIndex);
 
+    if (!port)
+        port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_DOWNSTREAM, 0, maxIndex);
     if (placer->portDemand > 0)
         placer->portDemand--;
     if (port || maxIndex >= 0)
@@ -801,7 +840,7 @@ ppPlacerPlaceIntegrated(PpPlacer *placer, PpDeviceDef *dev, const char *what, GE
 static gboolean
 ppPlacerPlaceCold(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError **error)
 {
-    PpPCIBus *port = ppPCIAddressSetTakeEmptyPort(placer->set, FALSE, -1);
+    PpPCIBus *port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_COLD, 0, -1);
     PpPCIAddress addr;
 
     if (port) {
@@ -909,7 +948,7 @@ ppPlacerPlaceController(PpPlacer *placer, PpDeviceDef *dev, GError **error)
 
     switch (self->model) {
     case PP_CONTROLLER_MODEL_PCIE_ROOT_PORT:
-        if (!ppPCIBusTakeAggregate(placer->root, &placer->portCursor, &addr)) {
+        if (!ppPCIBusTakeAggregate(placer->root, &placer->root->portCursor, &addr)) {
             g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
                         _("%1$s has no address and the root bus has no free slot left"), what);
             return FALSE;

@@ -69,38 +69,71 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
     },
 };
 
+/* The versioned machine types of QEMU 7.2 (qemu-system-* -M help). */
+static const char *const ppQemuMachineVersions72[] = {
+    "1.4", "1.5", "1.6", "1.7", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7",
+    "2.8", "2.9", "2.10", "2.11", "2.12", "3.0", "3.1", "4.0", "4.0.1", "4.1", "4.2",
+    "5.0", "5.1", "5.2", "6.0", "6.1", "6.2", "7.0", "7.1", "7.2", NULL
+};
+
+/* The oldest version of each family in QEMU 7.2 (pc-i440fx-1.4, pc-q35-2.4, virt-2.6). */
+static gboolean
+ppQemuMachineVersionKnown(const char *version, const char *oldest)
+{
+    const char *const *v;
+    gboolean reached = FALSE;
+
+    for (v = ppQemuMachineVersions72; *v; v++) {
+        reached = reached || g_str_equal(*v, oldest);
+        if (reached && g_str_equal(*v, version))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static const PpQemuMachine *
+ppQemuMachineLookup(const char *arch, const char *machine)
+{
+    gboolean x86 = g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686");
+    gboolean arm = g_str_equal(arch, "aarch64") || g_str_equal(arch, "armv7l");
+
+    if (x86 && (!machine || g_str_equal(machine, "pc") ||
+                (g_str_has_prefix(machine, "pc-i440fx-") &&
+                 ppQemuMachineVersionKnown(machine + strlen("pc-i440fx-"), "1.4"))))
+        return &ppQemuMachines[PP_QEMU_MACHINE_I440FX];
+    if (x86 && machine && (g_str_equal(machine, "q35") ||
+                           (g_str_has_prefix(machine, "pc-q35-") &&
+                            ppQemuMachineVersionKnown(machine + strlen("pc-q35-"), "2.4"))))
+        return &ppQemuMachines[PP_QEMU_MACHINE_Q35];
+    if (arm && (!machine || g_str_equal(machine, "virt") ||
+                (g_str_has_prefix(machine, "virt-") &&
+                 ppQemuMachineVersionKnown(machine + strlen("virt-"), "2.6"))))
+        return &ppQemuMachines[PP_QEMU_MACHINE_ARM_VIRT];
+    if (g_str_equal(arch, "riscv64") && (!machine || g_str_equal(machine, "virt")))
+        return &ppQemuMachines[PP_QEMU_MACHINE_RISCV_VIRT];
+    return NULL;
+}
+
 /**
  * ppQemuMachineFromDef:
  *
- * Machine names are matched as QEMU spells its versioned types: "q35" and
- * "pc-q35-*"; "pc", "pc-i440fx-*" and the old "pc-0.x"/"pc-1.x"; "virt"
- * and "virt-*" on aarch64, armv7l and riscv64.
+ * The machine types QEMU 7.2 has: "q35" and "pc-q35-2.4" to "pc-q35-7.2";
+ * "pc" and "pc-i440fx-1.4" to "pc-i440fx-7.2"; "virt" and "virt-2.6" to
+ * "virt-7.2" on aarch64 and armv7l; "virt" on riscv64. Older or newer
+ * versions (pc-1.2, virt-10.0) do not start in QEMU 7.2, so planning for
+ * them would only produce a domain libvirt refuses.
  */
 const PpQemuMachine *
 ppQemuMachineFromDef(const PpDomainDef *def, GError **error)
 {
     const char *arch = def->arch ? def->arch : "x86_64";
-    const char *machine = def->machine;
-    gboolean x86 = g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686");
-    gboolean arm = g_str_equal(arch, "aarch64") || g_str_equal(arch, "armv7l");
+    const PpQemuMachine *machine = ppQemuMachineLookup(arch, def->machine);
 
-    if (x86) {
-        if (!machine || g_str_equal(machine, "pc") || g_str_has_prefix(machine, "pc-i440fx") ||
-            g_str_has_prefix(machine, "pc-0.") || g_str_has_prefix(machine, "pc-1."))
-            return &ppQemuMachines[PP_QEMU_MACHINE_I440FX];
-        if (g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35"))
-            return &ppQemuMachines[PP_QEMU_MACHINE_Q35];
-    } else if (arm) {
-        if (!machine || g_str_equal(machine, "virt") || g_str_has_prefix(machine, "virt-"))
-            return &ppQemuMachines[PP_QEMU_MACHINE_ARM_VIRT];
-    } else if (g_str_equal(arch, "riscv64")) {
-        if (!machine || g_str_equal(machine, "virt"))
-            return &ppQemuMachines[PP_QEMU_MACHINE_RISCV_VIRT];
-    }
-    g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
-                _("Machine type '%1$s' on architecture '%2$s' is not supported; virt-pciplan plans q35 and pc (x86_64), and virt (aarch64, riscv64)"),
-                machine ? machine : "", arch);
-    return NULL;
+    if (!machine)
+        g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                    _("Machine type '%1$s' on architecture '%2$s' is not one QEMU 7.2 has and virt-pciplan plans: q35 or pc-q35-2.4 to pc-q35-7.2, pc or pc-i440fx-1.4 to pc-i440fx-7.2 (x86_64), virt or virt-2.6 to virt-7.2 (aarch64), virt (riscv64)"),
+                    def->machine ? def->machine : "", arch);
+    return machine;
 }
 
 static gboolean
@@ -541,6 +574,62 @@ ppQemuDomainAddImplicitDevices(PpDomainDef *def, const PpQemuMachine *machine, P
             TRUE;
     if (machine->defaultMemballoon && !ppQemuDomainHasKind(def, PP_DEVICE_MEMBALLOON))
         ppQemuAddImplicit(def, plan, PP_DEVICE_MEMBALLOON, NULL, -1, "virtio");
+}
+
+/* ------------------------------------------------------------------ */
+/* What libvirt 9.0 refuses on define                                  */
+
+/*
+ * A plan is only worth writing if libvirt 9.0 will define it. These are
+ * the inputs libvirt's own parser refuses that a planner would otherwise
+ * address as if they were fine (found by defining libvirt's test suite
+ * through the embedded driver).
+ */
+static gboolean
+ppQemuDeviceCheckLibvirt(const PpDeviceDef *dev, GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(dev);
+
+    if (dev->kind == PP_DEVICE_PANIC && ppStrEq(dev->model, "pvpanic")) {
+        g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                    _("%1$s: libvirt 9.0 has no panic model 'pvpanic' (pvpanic-pci came with libvirt 9.1); use model='isa' on x86"),
+                    what);
+        return FALSE;
+    }
+    if (dev->kind == PP_DEVICE_IOMMU && ppStrEq(dev->model, "virtio") && dev->node) {
+        xmlNodePtr driver;
+
+        for (driver = dev->node->children; driver; driver = driver->next) {
+            if (driver->type == XML_ELEMENT_NODE &&
+                g_str_equal((const char *)driver->name, "driver") && driver->properties) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("%1$s: libvirt 9.0 takes no <driver> attributes on a virtio IOMMU; remove them"),
+                            what);
+                return FALSE;
+            }
+        }
+    }
+    if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci") &&
+        dev->ctrl.numaNode >= 0 && dev->ctrl.pciModel != PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS &&
+        dev->ctrl.pciModel != PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s: a NUMA <node> belongs only on a pcie-expander-bus or pci-expander-bus; move it there"),
+                    what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+ppQemuDomainCheckLibvirt(const PpDomainDef *def, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        if (!ppQemuDeviceCheckLibvirt(g_ptr_array_index(def->devices, i), error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1031,6 +1120,8 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         return FALSE;
     }
 
+    if (!ppQemuDomainCheckLibvirt(def, error))
+        return FALSE;
     ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
     if (!ppQemuDomainAssignVirtioMMIO(def, ctx.machine, plan, error))
         return FALSE;

@@ -1,0 +1,206 @@
+/*
+ * pp_libvirt.h: the edge module that talks to libvirt
+ *
+ * Everything here goes through libvirt's public API only (libvirt.so owns
+ * the vir* namespace; its internals are not ours to call). Planning itself
+ * never needs a connection: this module defines planned domains, reads
+ * domain capabilities, and checks that libvirt left a plan as it was.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "internal.h"
+
+typedef struct _PpLibvirtConn PpLibvirtConn;
+
+/**
+ * ppLibvirtEmbedDefaultURI:
+ *
+ * The embedded QEMU driver rooted under the user's state directory:
+ * qemu:///embed?root=$XDG_STATE_HOME/virt-pciplan/embed, where
+ * XDG_STATE_HOME defaults to ~/.local/state.
+ *
+ * Returns: (transfer full) the URI; free with g_free().
+ */
+char *ppLibvirtEmbedDefaultURI(void);
+
+/**
+ * ppLibvirtEmbedPrepare:
+ * @root: (transfer none) absolute path of an embedded driver's root
+ *
+ * Makes @root usable by libvirt's embedded QEMU driver when running as
+ * any user, root included: creates @root/etc/qemu.conf (only if missing,
+ * so a hand-edited one is kept) that runs guests as the calling user with
+ * no security driver, cgroups or namespaces, and checks that the QEMU
+ * user libvirt looks up exists. Creates no users itself.
+ *
+ * Returns: TRUE on success; FALSE with @error set (PP_ERROR_CONFIG for a
+ * relative @root, PP_ERROR_IO, PP_ERROR_LIBVIRT when the user is missing).
+ */
+gboolean ppLibvirtEmbedPrepare(const char *root, GError **error);
+
+/**
+ * ppLibvirtOpen:
+ * @uri: (transfer none) a libvirt URI; qemu:///embed?root=DIR is
+ *       prepared with ppLibvirtEmbedPrepare() first
+ *
+ * Opens a read-write connection. The first call sets libvirt up for the
+ * whole process: its error reporting and logging are silenced (nothing
+ * under src/ prints; LIBVIRT_LOG_OUTPUTS is set unless the user set a
+ * LIBVIRT_DEBUG/LIBVIRT_LOG_* variable, so make the first call before
+ * starting threads), and its default event loop is registered and run in
+ * a background thread, because the embedded driver refuses to open
+ * without one; callers must not register another event loop.
+ *
+ * Returns: (transfer full) the connection, free with ppLibvirtClose(); or
+ * NULL with @error set.
+ */
+PpLibvirtConn *ppLibvirtOpen(const char *uri, GError **error);
+
+/**
+ * ppLibvirtClose:
+ * @conn: (transfer full) (nullable) a connection
+ *
+ * Closes @conn. The embedded driver kills every guest it started when its
+ * last connection closes, so destroy running guests first.
+ */
+void ppLibvirtClose(PpLibvirtConn *conn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpLibvirtConn, ppLibvirtClose);
+
+/**
+ * ppLibvirtReportLastError:
+ *
+ * The one place where libvirt errors become GErrors: sets @error to
+ * PP_ERROR_LIBVIRT with the message of libvirt's last error in this
+ * thread, then clears that error so it cannot leak into a later message.
+ */
+void ppLibvirtReportLastError(GError **error);
+
+/**
+ * ppLibvirtDefine:
+ * @conn: (transfer none) a connection
+ * @xml: (transfer none) a domain XML document
+ * @ret_dumped_xml: (out) (optional) (transfer full) the inactive XML
+ *                  libvirt holds after the define; free with g_free()
+ *
+ * Defines (or redefines, for an existing name) a persistent domain. No
+ * schema validation is asked for: planned XML may carry virt-pciplan's
+ * hint attributes, which libvirt ignores but its schema refuses.
+ *
+ * Returns: TRUE on success; FALSE with @error set (PP_ERROR_LIBVIRT).
+ */
+gboolean ppLibvirtDefine(PpLibvirtConn *conn,
+                         const char *xml,
+                         char **ret_dumped_xml,
+                         GError **error);
+
+/**
+ * ppLibvirtUndefine:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) the domain's name
+ *
+ * Removes a domain's persistent definition together with its NVRAM file,
+ * managed save image and snapshot/checkpoint metadata: it is meant for
+ * domains this program defined (checks in a scratch embed root).
+ *
+ * Returns: TRUE on success; FALSE with @error set (PP_ERROR_LIBVIRT).
+ */
+gboolean ppLibvirtUndefine(PpLibvirtConn *conn, const char *name, GError **error);
+
+/**
+ * ppLibvirtStart:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) a defined domain's name
+ *
+ * Returns: TRUE once QEMU runs the domain; FALSE with @error set
+ * (PP_ERROR_LIBVIRT).
+ */
+gboolean ppLibvirtStart(PpLibvirtConn *conn, const char *name, GError **error);
+
+/**
+ * ppLibvirtDestroy:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) a running domain's name
+ *
+ * Stops the domain's QEMU at once (no guest shutdown).
+ *
+ * Returns: TRUE on success; FALSE with @error set (PP_ERROR_LIBVIRT).
+ */
+gboolean ppLibvirtDestroy(PpLibvirtConn *conn, const char *name, GError **error);
+
+/* What libvirt says about one emulator and machine type. */
+typedef struct {
+    char *emulator; /* the QEMU binary, e.g. /usr/bin/qemu-system-x86_64 */
+    char *arch;
+    char *virtType; /* "qemu" (TCG) or "kvm" */
+    char *machine;  /* canonical, versioned name: q35 -> pc-q35-7.2 */
+    GStrv devices;  /* device kinds the emulator supports: disk, video, rng... */
+    GHashTable *enums; /* "kind.enum", e.g. "video.modelType" -> GStrv of values */
+    GPtrArray *unknown; /* translated sentences: what libvirt did not tell */
+} PpLibvirtDomainCaps;
+
+/**
+ * ppLibvirtGetDomainCapabilities:
+ * @conn: (transfer none) a connection
+ * @emulator: (transfer none) (nullable) QEMU binary; NULL for the default
+ * @arch: (transfer none) (nullable) guest architecture; NULL for the host's
+ * @machine: (transfer none) (nullable) machine type, canonical or alias
+ * @virtType: (transfer none) (nullable) "qemu" or "kvm"
+ *
+ * Asks libvirt which device models the emulator has for the machine type
+ * (virConnectGetDomainCapabilities). libvirt 9.0 lists device models
+ * (disk buses and models, video, rng, tpm, hostdev...) but not PCI
+ * controller models; such gaps are listed in ->unknown.
+ *
+ * Returns: (transfer full) the capabilities, free with
+ * ppLibvirtDomainCapsFree(); or NULL with @error set.
+ */
+PpLibvirtDomainCaps *ppLibvirtGetDomainCapabilities(PpLibvirtConn *conn,
+                                                    const char *emulator,
+                                                    const char *arch,
+                                                    const char *machine,
+                                                    const char *virtType,
+                                                    GError **error);
+
+/**
+ * ppLibvirtDomainCapsGetEnum:
+ * @caps: (transfer none) capabilities
+ * @kind: (transfer none) device element, e.g. "video"
+ * @name: (transfer none) enum name, e.g. "modelType"
+ *
+ * Returns: (transfer none) the values libvirt listed, or NULL when it
+ * listed none (which means "unknown", not "none").
+ */
+const char *const *ppLibvirtDomainCapsGetEnum(const PpLibvirtDomainCaps *caps,
+                                              const char *kind,
+                                              const char *name);
+
+void ppLibvirtDomainCapsFree(PpLibvirtDomainCaps *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpLibvirtDomainCaps, ppLibvirtDomainCapsFree);
+
+/* The most differences one comparison lists; the rest are counted. */
+#define PP_LIBVIRT_COMPARE_MAX_REPORTED 50
+
+/**
+ * ppLibvirtCompareDomainXML:
+ * @planned: (transfer none) the domain XML virt-pciplan wrote
+ * @defined: (transfer none) the inactive XML libvirt dumped after defining
+ *           @planned
+ *
+ * Checks that libvirt kept the planned PCI topology: no PCI controller
+ * added, dropped, renumbered, re-modelled or moved, and no device given
+ * a PCI address the plan does not have (libvirt adding a USB controller,
+ * a memballoon or a root port counts). Order does not matter: PCI
+ * controllers are matched by index (their index is their bus number), any
+ * other device by its element (and controller type) and PCI address, as a
+ * multiset. Whatever libvirt fills in that is not an address (aliases,
+ * <model name>, chassis and port, default models of other devices) is
+ * not compared.
+ *
+ * Returns: TRUE when the topology is unchanged; FALSE with @error set:
+ * PP_ERROR_INTERNAL listing each difference and naming each device (a
+ * plan that libvirt completes was incomplete, a bug of the planner), or
+ * the error of parsing either document.
+ */
+gboolean ppLibvirtCompareDomainXML(const char *planned, const char *defined, GError **error);
