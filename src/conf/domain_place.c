@@ -472,9 +472,19 @@ ppPlacerAddController(PpPlacer *placer,
                       char *reason,
                       GError **error)
 {
-    PpDeviceDef *dev = ppDeviceDefNew(PP_DEVICE_CONTROLLER);
+    PpDeviceDef *dev;
     PpPCIBus *bus;
-    guint index = placer->nextIndex++;
+    guint index;
+
+    if (!placer->policy.allowGrowth) {
+        g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                    _("No free place for it without adding a %1$s (%2$s); a running guest cannot take new controllers: re-plan the domain with more --spare-ports, or attach with --config"),
+                    ppPCIControllerModelToString(model), reason);
+        g_free(reason);
+        return NULL;
+    }
+    dev = ppDeviceDefNew(PP_DEVICE_CONTROLLER);
+    index = placer->nextIndex++;
 
     dev->type = g_strdup("pci");
     dev->model = g_strdup(ppPCIControllerModelToString(model));
@@ -698,19 +708,46 @@ ppPlacerLegacyCurrent(PpPlacer *placer)
     return NULL;
 }
 
+/*
+ * The first conventional PCI bus of a PCIe machine: a pcie-to-pci-bridge
+ * in a root port, or where QEMU lacks it a dmi-to-pci-bridge at 00:1e.0
+ * (as on real ICH9) with a pci-bridge in it, since the DMI bridge itself
+ * cannot hot-plug.
+ */
 static PpPCIBus *
 ppPlacerAddPCIToPCIeBridge(PpPlacer *placer, const char *what, GError **error)
 {
-    PpPCIBus *port;
+    PpPCIBus *parent;
     PpPCIBus *bus;
+    guint slot = 0x1e;
 
-    if (!(port = ppPlacerTakePort(placer, what, -1, error)))
-        return NULL;
-    if (!ppPlacerCheckBusNumbers(placer, 1, what, error))
-        return NULL;
-    bus = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE,
-                                &(PpPCIAddress){ .bus = port->index }, FALSE,
-                                g_strdup_printf(_("conventional PCI bus for %1$s"), what), error);
+    if (placer->policy.pcieToPCIBridge) {
+        if (!(parent = ppPlacerTakePort(placer, what, -1, error)) ||
+            !ppPlacerCheckBusNumbers(placer, 1, what, error))
+            return NULL;
+        bus = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE,
+                                    &(PpPCIAddress){ .bus = parent->index }, FALSE,
+                                    g_strdup_printf(_("conventional PCI bus for %1$s"), what),
+                                    error);
+    } else {
+        if (!ppPCIBusFunctionIsFree(placer->root, slot, 0) &&
+            !ppPCIBusFindFreeSlot(placer->root, &slot)) {
+            g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                        _("%1$s needs a dmi-to-pci-bridge, but the root bus has no free slot left"),
+                        what);
+            return NULL;
+        }
+        if (!ppPlacerCheckBusNumbers(placer, 2, what, error) ||
+            !(parent = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE,
+                                             &(PpPCIAddress){ .slot = slot }, FALSE,
+                                             g_strdup_printf(_("conventional PCI bus for %1$s (this QEMU has no pcie-pci-bridge)"), what),
+                                             error)))
+            return NULL;
+        bus = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCI_BRIDGE,
+                                    &(PpPCIAddress){ .bus = parent->index }, FALSE,
+                                    g_strdup_printf(_("hot-pluggable PCI slots for %1$s"), what),
+                                    error);
+    }
     if (bus)
         g_queue_push_tail(placer->legacy[bus->model], bus);
     return bus;

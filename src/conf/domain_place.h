@@ -16,6 +16,8 @@
 typedef struct {
     gboolean pcie;              /* root bus is pcie-root */
     guint rootMaxAutoSlot;      /* last root-bus slot to fill */
+    gboolean allowGrowth;       /* FALSE: add no controller (live hot-plug) */
+    gboolean pcieToPCIBridge;   /* the machine has pcie-to-pci-bridge */
 } PpPlacePolicy;
 
 typedef struct _PpPlacer PpPlacer;

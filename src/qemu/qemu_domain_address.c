@@ -1127,7 +1127,9 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         return FALSE;
 
     policy = (PpPlacePolicy){ .pcie = ctx.machine->pcie,
-                              .rootMaxAutoSlot = ctx.machine->rootMaxAutoSlot };
+                              .rootMaxAutoSlot = ctx.machine->rootMaxAutoSlot,
+                              .allowGrowth = opts->allowGrowth,
+                              .pcieToPCIBridge = opts->hasPCIeToPCIBridge };
     ctx.placer = ppPlacerNew(def, &policy, ppPlanRecord, plan);
     if (!ppQemuPlanCollect(&ctx, error) ||
         !ppQemuPlanSize(&ctx, spares, error) ||

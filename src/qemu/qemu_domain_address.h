@@ -44,9 +44,16 @@ gboolean ppQemuDeviceCanUseVirtioMMIO(const PpDeviceDef *dev);
 typedef struct {
     /* Empty hot-plug capable root ports to leave; -1 means the default (1). */
     int sparePorts;
+    /* FALSE for a live hot-plug: no controller may be added, a device must
+     * go into a free hot-pluggable place that already exists. */
+    gboolean allowGrowth;
+    /* What the QEMU binary has (from libvirt's domain capabilities, or
+     * QEMU 7.2's built-in defaults): without pcie-pci-bridge, conventional
+     * PCI devices on PCIe machines go behind a dmi-to-pci-bridge. */
+    gboolean hasPCIeToPCIBridge;
 } PpPlanOptions;
 
-#define PP_PLAN_OPTIONS_INIT { .sparePorts = -1 }
+#define PP_PLAN_OPTIONS_INIT { .sparePorts = -1, .allowGrowth = TRUE, .hasPCIeToPCIBridge = TRUE }
 
 /* Why the planner added a controller or device. */
 typedef struct {
