@@ -137,6 +137,20 @@ static const TestCase cases[] = {
     FAIL("q35-wrong-root-error", PP_ERROR_CONFIG),
     /* the user's DMI bridge goes to 00:1e.0, its pci-bridge below it */
     OK("q35-dmi-bridge-user"),
+    /* preferredConnection names a controller model: a free one of that
+     * model, else a new one with everything beneath it */
+    OK("q35-pref-root-port"),
+    OK("q35-pref-downstream-port"),
+    OK("q35-pref-pci-bridge"),
+    OK("q35-pref-pcie-to-pci-bridge"),
+    FAIL("q35-pref-expander-needs-node-error", PP_ERROR_CONFIG),
+    FAIL("q35-pref-pci-expander-error", PP_ERROR_CONFIG),
+    FAIL("q35-pref-integrated-conflict-error", PP_ERROR_CONFIG),
+    /* numaNode: one pcie-expander-bus per node, root ports on it, busNr
+     * ranges split from the top so that no two root complexes overlap */
+    OK("q35-numa"),
+    FAIL("q35-numa-bad-node-error", PP_ERROR_CONFIG),
+    FAIL("q35-numa-conflict-error", PP_ERROR_CONFIG),
 
     /* pc: PIIX3 functions, video slot, pci-root hot-plug */
     OK("pc-minimal"),
@@ -148,6 +162,12 @@ static const TestCase cases[] = {
     FAIL_SPARES("pc-spare-ports-error", 2, PP_ERROR_CONFIG),
     FAIL("pc-pcie-hint-error", PP_ERROR_CONFIG),
     FAIL("pc-unsupported-machine-error", PP_ERROR_UNSUPPORTED),
+    OK("pc-pref-pci-bridge"),
+    OK("pc-pref-pci-root"),
+    FAIL("pc-pref-pcie-to-pci-bridge-error", PP_ERROR_CONFIG),
+    FAIL("pc-pref-root-port-error", PP_ERROR_CONFIG),
+    /* pc: a pci-expander-bus per NUMA node, devices directly on it */
+    OK("pc-numa"),
 
     /* aarch64 virt: virtio-mmio unless the domain or a hint wants PCI */
     OK("aarch64-virt-mmio"),
@@ -159,11 +179,18 @@ static const TestCase cases[] = {
     OK("aarch64-virt-user-root-port"),
     FAIL("aarch64-virt-mmio-exhausted-error", PP_ERROR_EXHAUSTED),
     FAIL("aarch64-virt-mmio-hotplug-error", PP_ERROR_CONFIG),
+    OK("aarch64-virt-pref-pci-bridge"),
+    OK("aarch64-virt-pref-pcie-root"),
+    OK("aarch64-virt-pref-mmio-in-pci-domain"),
+    OK("aarch64-virt-pref-downstream-port"),
+    OK("aarch64-virt-numa"),
 
     /* riscv64 virt: 8 virtio-mmio transports */
     OK("riscv64-virt-mmio"),
     OK("riscv64-virt-pci"),
     FAIL("riscv64-virt-mmio-exhausted-error", PP_ERROR_EXHAUSTED),
+    OK("riscv64-virt-pref-root-port"),
+    FAIL("riscv64-virt-numa-error", PP_ERROR_UNSUPPORTED),
 };
 
 /* Corpus inputs that are invalid for libvirt 9.0 / QEMU 7.2 and that the

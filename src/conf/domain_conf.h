@@ -195,6 +195,8 @@ struct _PpDeviceDef {
     gboolean added;       /* not in the user's document (node is NULL) */
     gboolean addrChanged; /* addr differs from the document's <address> */
     gboolean indexAdded;  /* a controller given an index= it lacked */
+    gboolean targetChanged; /* a controller given a busNr it lacked */
+    gboolean aliasAdded;  /* given an alias (ua-...) it lacked */
 };
 
 typedef enum {

@@ -227,54 +227,117 @@ ppDeviceFormatNew(const PpDeviceDef *dev, const char *indent, const char *unit)
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
 
-/* Edits that give an existing device its new <address>. */
+/* Insert @attr (" name='value'") at the end of @node's start tag. */
 static void
-ppDomainDefEditAddress(const PpDomainDef *def, const PpDeviceDef *dev, const char *unit,
-                       GArray *edits)
+ppDomainDefEditAddAttr(const PpDomainDef *def, xmlNodePtr node, char *attr, GArray *edits)
 {
-    const PpXmlSpan *span = ppDomainDefNodeSpan(def, dev->node);
-    char *addr = ppDeviceAddressFormatXML(&dev->addr);
-    g_autofree char *indent = NULL;
+    const PpXmlSpan *span = ppDomainDefNodeSpan(def, node);
+
+    ppTextEditAdd(edits, span->startEnd - (span->empty ? 2 : 1), 0, attr);
+}
+
+/*
+ * Append @lines (elements, no indentation) as the last children of @node,
+ * indented like its other children; an empty element (<memballoon/>) is
+ * opened up. An element written on one line gets its children on that
+ * line too.
+ */
+static void
+ppDomainDefEditAppendChildren(const PpDomainDef *def, xmlNodePtr node, GPtrArray *lines,
+                              const char *unit, GArray *edits)
+{
+    const PpXmlSpan *span = ppDomainDefNodeSpan(def, node);
+    g_autofree char *indent = ppTextLineIndent(def, span->start);
+    g_autofree char *childIndent = NULL;
+    g_autoptr(GString) text = g_string_new(NULL);
+    xmlNodePtr last = node->last;
+    gboolean inline_;
     gsize ws;
+    guint i;
 
-    if (dev->addrNode) {
-        const PpXmlSpan *aspan = ppDomainDefNodeSpan(def, dev->addrNode);
+    while (last && last->type != XML_ELEMENT_NODE)
+        last = last->prev;
+    if (last)
+        childIndent = ppTextLineIndent(def, ppDomainDefNodeSpan(def, last)->start);
+    else
+        childIndent = g_strconcat(indent, unit, NULL);
+    inline_ = last && *childIndent == '\0';
 
-        ppTextEditAdd(edits, aspan->start, aspan->end - aspan->start, addr);
-        return;
+    for (i = 0; i < lines->len; i++) {
+        if (inline_)
+            g_string_append(text, g_ptr_array_index(lines, i));
+        else
+            g_string_append_printf(text, "\n%s%s", childIndent,
+                                   (const char *)g_ptr_array_index(lines, i));
     }
 
-    indent = ppTextLineIndent(def, span->start);
     if (span->empty) {
-        /* <memballoon model='virtio'/> becomes an element with a child. */
         ppTextEditAdd(edits, span->startEnd - 2, 2,
-                      g_strdup_printf(">\n%s%s%s\n%s</%s>", indent, unit, addr, indent,
-                                      (const char *)dev->node->name));
-        g_free(addr);
+                      g_strdup_printf(">%s\n%s</%s>", text->str, indent,
+                                      (const char *)node->name));
         return;
     }
-
     /* Before the whitespace that precedes the end tag, as the last child. */
     ws = span->endStart;
     while (ws > span->startEnd && g_ascii_isspace(def->text[ws - 1]))
         ws--;
-    {
-        xmlNodePtr last = dev->node->last;
-        g_autofree char *childIndent = NULL;
+    if (ws == span->endStart && !last)
+        g_string_append_printf(text, "\n%s", indent);
+    ppTextEditAdd(edits, ws, 0, g_string_free(g_steal_pointer(&text), FALSE));
+}
 
-        while (last && last->type != XML_ELEMENT_NODE)
-            last = last->prev;
-        if (last)
-            childIndent = ppTextLineIndent(def, ppDomainDefNodeSpan(def, last)->start);
-        else
-            childIndent = g_strconcat(indent, unit, NULL);
-        if (ws == span->endStart && !last)
-            ppTextEditAdd(edits, ws, 0,
-                          g_strdup_printf("\n%s%s\n%s", childIndent, addr, indent));
-        else
-            ppTextEditAdd(edits, ws, 0, g_strdup_printf("\n%s%s", childIndent, addr));
+static xmlNodePtr
+ppXmlNodeChild(xmlNodePtr node, const char *name)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns && g_str_equal((const char *)cur->name, name))
+            return cur;
     }
-    g_free(addr);
+    return NULL;
+}
+
+/*
+ * The edits for a device of the user's document: attributes the planner
+ * filled in (a controller's index, an expander's busNr), an alias for
+ * hints to be found by, and the new <address>.
+ */
+static void
+ppDomainDefEditDevice(const PpDomainDef *def, const PpDeviceDef *dev, const char *unit,
+                      GArray *edits)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
+    if (dev->indexAdded)
+        ppDomainDefEditAddAttr(def, dev->node, g_strdup_printf(" index='%d'", dev->ctrl.index),
+                               edits);
+    if (dev->targetChanged) {
+        xmlNodePtr target = ppXmlNodeChild(dev->node, "target");
+        char *attr = g_strdup_printf(" busNr='%d'", dev->ctrl.busNr);
+
+        if (target) {
+            ppDomainDefEditAddAttr(def, target, attr, edits);
+        } else {
+            g_ptr_array_add(lines, g_strdup_printf("<target%s/>", attr));
+            g_free(attr);
+        }
+    }
+    if (dev->aliasAdded)
+        g_ptr_array_add(lines, g_strdup_printf("<alias name='%s'/>", dev->alias));
+    if (dev->addrChanged) {
+        char *addr = ppDeviceAddressFormatXML(&dev->addr);
+
+        if (dev->addrNode) {
+            const PpXmlSpan *aspan = ppDomainDefNodeSpan(def, dev->addrNode);
+
+            ppTextEditAdd(edits, aspan->start, aspan->end - aspan->start, addr);
+        } else {
+            g_ptr_array_add(lines, addr);
+        }
+    }
+    if (lines->len)
+        ppDomainDefEditAppendChildren(def, dev->node, lines, unit, edits);
 }
 
 /*
@@ -387,23 +450,11 @@ ppDomainDefFormat(const PpDomainDef *def, gsize *ret_len, GError **error)
         return NULL;
     }
 
-    /* Attributes first: they go where an empty element's "/>" may be
-     * replaced by the address edit below. */
     for (i = 0; i < def->devices->len; i++) {
         const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
 
-        if (!dev->added && dev->indexAdded) {
-            const PpXmlSpan *span = ppDomainDefNodeSpan(def, dev->node);
-
-            ppTextEditAdd(edits, span->startEnd - (span->empty ? 2 : 1), 0,
-                          g_strdup_printf(" index='%d'", dev->ctrl.index));
-        }
-    }
-    for (i = 0; i < def->devices->len; i++) {
-        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
-
-        if (!dev->added && dev->addrChanged)
-            ppDomainDefEditAddress(def, dev, unit, edits);
+        if (!dev->added)
+            ppDomainDefEditDevice(def, dev, unit, edits);
     }
     if (def->devicesNode)
         ppDomainDefEditAdditions(def, unit, edits);

@@ -902,11 +902,142 @@ ppPlacerPlaceCold(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError *
     return TRUE;
 }
 
+/* preferredConnection='pcie-root-port' or 'pcie-switch-downstream-port'. */
+static gboolean
+ppPlacerPlaceInPort(PpPlacer *placer, PpDeviceDef *dev, const char *what,
+                    PpPCIControllerModel model, GError **error)
+{
+    PpPCIBus *port;
+
+    if (model == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT) {
+        if (!(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_ROOT, 0, -1)) &&
+            !(port = ppPlacerAddRootPort(placer, what, error)))
+            return FALSE;
+    } else {
+        if (!(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_DOWNSTREAM, 0, -1)) &&
+            !(port = ppPlacerAddDownstreamPort(placer, what, error))) {
+            if ((error && *error) || !ppPlacerAddSwitch(placer, what, error) ||
+                !(port = ppPlacerAddDownstreamPort(placer, what, error)))
+                return FALSE;
+        }
+    }
+    ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
+    return TRUE;
+}
+
+/* preferredConnection='pci-bridge' or 'pcie-to-pci-bridge': a slot of a
+ * bridge of that model, adding one if none has room. */
+static gboolean
+ppPlacerPlaceOnBridge(PpPlacer *placer, PpDeviceDef *dev, const char *what,
+                      PpPCIControllerModel model, GError **error)
+{
+    PpPCIBus *bus = ppPlacerLegacyHead(placer, model);
+    PpPCIAddress parentSlot;
+    guint slot;
+
+    if (!bus && model == PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE &&
+        !(bus = ppPlacerAddPCIToPCIeBridge(placer, what, error)))
+        return FALSE;
+    if (!bus) {
+        /* A new pci-bridge, on whichever legacy bus has a slot. */
+        g_autofree char *why = g_strdup_printf(_("pci-bridge asked for by %1$s"), what);
+
+        if (!ppPlacerTakeLegacySlot(placer, why, &parentSlot, error) ||
+            !ppPlacerCheckBusNumbers(placer, 1, what, error) ||
+            !(bus = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCI_BRIDGE, &parentSlot,
+                                          FALSE, g_steal_pointer(&why), error)))
+            return FALSE;
+        g_queue_push_tail(placer->legacy[bus->model], bus);
+    }
+    if (!ppPCIBusFindFreeSlot(bus, &slot)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL, _("No free slot on a fresh bus"));
+        return FALSE;
+    }
+    ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = bus->index, .slot = slot }, FALSE);
+    return TRUE;
+}
+
+/* The expander bus of NUMA node @node (any expander for -1), added on the
+ * root bus if the node has none yet. */
+static PpPCIBus *
+ppPlacerExpanderFor(PpPlacer *placer, int node, const char *what, GError **error)
+{
+    PpPCIControllerModel model = placer->policy.pcie ? PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS
+                                                     : PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS;
+    PpPCIBus *pxb;
+    guint slot;
+    guint i;
+
+    if (node >= 0 && (pxb = g_hash_table_lookup(placer->expanders, GINT_TO_POINTER(node))))
+        return pxb;
+    if (node < 0) {
+        for (i = 0; i < placer->set->buses->len; i++) {
+            pxb = g_ptr_array_index(placer->set->buses, i);
+            if (pxb && ppPlacerIsExpander(pxb))
+                return pxb;
+        }
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s asks for an expander bus, but the domain has none; add numaNode='N' to say which NUMA node's expander bus to create"),
+                    what);
+        return NULL;
+    }
+    if (!ppPCIBusFindFreeSlot(placer->root, &slot)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                    _("%1$s needs an expander bus for NUMA node %2$d, but the root bus has no free slot left"),
+                    what, node);
+        return NULL;
+    }
+    if (!ppPlacerCheckBusNumbers(placer, 1, what, error) ||
+        !(pxb = ppPlacerAddController(placer, model, &(PpPCIAddress){ .slot = slot }, FALSE,
+                                      g_strdup_printf(_("root complex of NUMA node %1$d, for %2$s"),
+                                                      node, what),
+                                      error)))
+        return NULL;
+    pxb->numaNode = node;
+    pxb->ctrl->ctrl.numaNode = node;
+    g_hash_table_insert(placer->expanders, GINT_TO_POINTER(node), pxb);
+    return pxb;
+}
+
+/*
+ * A device for one NUMA node: behind that node's expander bus, in a root
+ * port of its own (pxb-pcie takes only ports; QEMU: "Only PCI/PCIe
+ * bridges can be plugged into pxb-pcie"), or on pc directly in a slot of
+ * the pci-expander-bus.
+ */
+static gboolean
+ppPlacerPlaceExpander(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError **error)
+{
+    PpPCIBus *pxb = ppPlacerExpanderFor(placer, dev->hints.numaNode, what, error);
+    PpPCIBus *port;
+    guint slot;
+
+    if (!pxb)
+        return FALSE;
+    if (pxb->model == PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS) {
+        if (!ppPCIBusFindFreeSlot(pxb, &slot)) {
+            g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                        _("%1$s needs a slot on the pci-expander-bus with index %2$u, which is full"),
+                        what, pxb->index);
+            return FALSE;
+        }
+        ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = pxb->index, .slot = slot }, FALSE);
+        return TRUE;
+    }
+    if (!(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_EXPANDER, pxb->index,
+                                              -1)) &&
+        !(port = ppPlacerAddRootPortOn(placer, pxb, what, error)))
+        return FALSE;
+    ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
+    return TRUE;
+}
+
 /**
  * ppPlacerPlaceEndpoint:
  * @flags: the device's connect type (PCI or PCIe endpoint, INTEGRATED)
  *
- * Give @dev an address according to its class and hints.
+ * Give @dev an address according to its hints, else its class. The hints
+ * were checked against the machine and the device by the caller.
  */
 gboolean
 ppPlacerPlaceEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags,
@@ -915,6 +1046,33 @@ ppPlacerPlaceEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flag
     g_autofree char *what = ppDeviceDefDescribe(dev);
     PpPCIAddress addr;
     PpPCIBus *port;
+
+    switch (dev->hints.preferredConnection) {
+    case PP_CONNECTION_PCIE_ROOT_PORT:
+        return ppPlacerPlaceInPort(placer, dev, what, PP_CONTROLLER_MODEL_PCIE_ROOT_PORT, error);
+    case PP_CONNECTION_PCIE_SWITCH_DOWNSTREAM_PORT:
+        return ppPlacerPlaceInPort(placer, dev, what,
+                                   PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT, error);
+    case PP_CONNECTION_PCI_BRIDGE:
+        return ppPlacerPlaceOnBridge(placer, dev, what, PP_CONTROLLER_MODEL_PCI_BRIDGE, error);
+    case PP_CONNECTION_PCIE_TO_PCI_BRIDGE:
+        return ppPlacerPlaceOnBridge(placer, dev, what, PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE,
+                                     error);
+    case PP_CONNECTION_PCIE_EXPANDER_BUS:
+    case PP_CONNECTION_PCI_EXPANDER_BUS:
+        return ppPlacerPlaceExpander(placer, dev, what, error);
+    case PP_CONNECTION_NONE:
+    case PP_CONNECTION_PCI:
+    case PP_CONNECTION_PCIE:
+        if (dev->hints.numaNode >= 0)
+            return ppPlacerPlaceExpander(placer, dev, what, error);
+        break;
+    case PP_CONNECTION_PCI_ROOT:
+    case PP_CONNECTION_PCIE_ROOT:
+    case PP_CONNECTION_VIRTIO_MMIO:
+    case PP_CONNECTION_LAST:
+        break;
+    }
 
     switch (ppPlacerClassify(placer, dev, flags)) {
     case PP_PLACE_CLASS_INTEGRATED:
@@ -1073,6 +1231,82 @@ ppPlacerNoFunctionZero(const PpPlacer *placer, guint busIndex, guint slot, GErro
     return FALSE;
 }
 
+static gboolean
+ppPlacerBusNrRangeError(const PpPCIBus *pxb, guint lo, guint n, guint mainBuses, GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(pxb->ctrl);
+
+    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                _("%1$s has busNr %2$u and needs %3$u bus numbers from there, which overlaps the main root complex (buses 0-%4$u), another expander bus, or bus 255; give it a busNr that leaves room, or remove busNr to have one chosen"),
+                what, lo, n, mainBuses - 1);
+    return FALSE;
+}
+
+/*
+ * Expander buses split the domain's 256 bus numbers: the firmware numbers
+ * the main root complex from 0 and each expander from its busNr, so the
+ * ranges must not overlap or devices vanish from the guest. The main
+ * complex keeps the bottom and all the slack (a switch or bridge
+ * hot-plugged there later needs numbers); each new expander gets exactly
+ * what its own buses need, packed from the top down.
+ */
+static gboolean
+ppPlacerAssignBusNumbers(PpPlacer *placer, GError **error)
+{
+    g_autofree guint *need = g_new0(guint, placer->set->buses->len);
+    guint8 taken[PP_PCI_MAX_BUSES] = { 0 };
+    guint ceiling = PP_PCI_MAX_BUSES;
+    guint i;
+    guint b;
+
+    for (i = 0; i < placer->set->buses->len; i++) {
+        PpPCIBus *bus = g_ptr_array_index(placer->set->buses, i);
+
+        if (bus)
+            need[bus->complex]++;
+    }
+    for (b = 0; b < need[0]; b++)
+        taken[b] = 1;
+
+    /* The users' busNr values stay; check them first. */
+    for (i = 1; i < placer->set->buses->len; i++) {
+        PpPCIBus *pxb = g_ptr_array_index(placer->set->buses, i);
+        int nr;
+
+        if (!pxb || !ppPlacerIsExpander(pxb) || (nr = pxb->ctrl->ctrl.busNr) < 0)
+            continue;
+        if ((guint)nr + need[i] > PP_PCI_MAX_BUSES - 1)
+            return ppPlacerBusNrRangeError(pxb, nr, need[i], need[0], error);
+        for (b = nr; b < (guint)nr + need[i]; b++) {
+            if (taken[b])
+                return ppPlacerBusNrRangeError(pxb, nr, need[i], need[0], error);
+            taken[b] = 1;
+        }
+        ceiling = MIN(ceiling, (guint)nr);
+    }
+    /* Bus 255 is left alone: QEMU accepts it, but it leaves no room. */
+    ceiling = MIN(ceiling, PP_PCI_MAX_BUSES - 1);
+    for (i = placer->set->buses->len; i-- > 1;) {
+        PpPCIBus *pxb = g_ptr_array_index(placer->set->buses, i);
+
+        if (!pxb || !ppPlacerIsExpander(pxb) || pxb->ctrl->ctrl.busNr >= 0)
+            continue;
+        if (ceiling < need[i] || ceiling - need[i] < need[0]) {
+            g_autofree char *what = ppDeviceDefDescribe(pxb->ctrl);
+
+            g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                        _("%1$s needs %2$u bus numbers, but the main root complex uses %3$u and the expander buses above it leave no room: all 256 bus numbers of the domain are taken"),
+                        what, need[i], need[0]);
+            return FALSE;
+        }
+        ceiling -= need[i];
+        pxb->ctrl->ctrl.busNr = ceiling;
+        if (!pxb->ctrl->added)
+            pxb->ctrl->targetChanged = TRUE;
+    }
+    return TRUE;
+}
+
 /*
  * verify: every slot that uses other functions has a function 0 (a guest
  * finds a slot's functions through function 0); then multifunction='on'
@@ -1093,7 +1327,7 @@ ppPlacerFinish(PpPlacer *placer, GError **error)
         }
     }
     ppPCIAddressSetMarkMultifunction(placer->set);
-    return TRUE;
+    return ppPlacerAssignBusNumbers(placer, error);
 }
 
 guint

@@ -30,6 +30,7 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultUSB = "qemu-xhci",
         .defaultVideo = "cirrus",
         .defaultSCSI = "lsilogic",
+        .expanders = TRUE,
     },
     [PP_QEMU_MACHINE_I440FX] = {
         .kind = PP_QEMU_MACHINE_I440FX,
@@ -42,6 +43,7 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultUSB = "piix3-uhci",
         .defaultVideo = "cirrus",
         .defaultSCSI = "lsilogic",
+        .expanders = TRUE,
     },
     [PP_QEMU_MACHINE_ARM_VIRT] = {
         .kind = PP_QEMU_MACHINE_ARM_VIRT,
@@ -54,6 +56,7 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultUSB = NULL,
         .defaultVideo = "virtio",
         .defaultSCSI = "lsilogic",
+        .expanders = TRUE,
     },
     [PP_QEMU_MACHINE_RISCV_VIRT] = {
         .kind = PP_QEMU_MACHINE_RISCV_VIRT,
@@ -66,6 +69,8 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultUSB = NULL,
         .defaultVideo = "virtio",
         .defaultSCSI = "lsilogic",
+        /* no firmware of riscv64 virt in QEMU 7.2 describes a pxb-pcie */
+        .expanders = FALSE,
     },
 };
 
@@ -646,18 +651,59 @@ ppQemuHintError(const PpDeviceDef *dev, const char *why, GError **error)
     return FALSE;
 }
 
+static gboolean
+ppQemuDeviceCheckNuma(const PpDomainDef *def, const PpQemuMachine *machine,
+                      const PpDeviceDef *dev, GError **error)
+{
+    g_autofree char *what = NULL;
+    PpConnection pref = dev->hints.preferredConnection;
+
+    if (dev->hints.numaNode < 0)
+        return TRUE;
+    what = ppDeviceDefDescribe(dev);
+    if (!machine->expanders) {
+        g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                    _("%1$s has numaNode='%2$d', but machine type '%3$s' on this architecture has no expander buses to put NUMA nodes' devices on"),
+                    what, dev->hints.numaNode, machine->family);
+        return FALSE;
+    }
+    if (!ppDomainDefHasNumaCell(def, dev->hints.numaNode)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has numaNode='%2$d', but the domain has no such NUMA cell in <cpu><numa>"),
+                    what, dev->hints.numaNode);
+        return FALSE;
+    }
+    if (pref != PP_CONNECTION_NONE && pref != PP_CONNECTION_PCIE &&
+        pref != PP_CONNECTION_PCI && pref != PP_CONNECTION_PCIE_EXPANDER_BUS &&
+        pref != PP_CONNECTION_PCI_EXPANDER_BUS) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has numaNode='%2$d', which puts it behind an expander bus, and preferredConnection='%3$s', which does not; remove one of them"),
+                    what, dev->hints.numaNode, ppConnectionToString(pref));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /*
  * Check @dev's preferredConnection against the machine and the device,
  * and turn the bus-kind values into connect flags. A hint is never
  * silently ignored: one that cannot be met is an error saying why.
  */
 static gboolean
-ppQemuDeviceApplyHints(const PpQemuMachine *machine, const PpDeviceDef *dev,
+ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *machine,
+                       gboolean hasPCIeToPCIBridge, const PpDeviceDef *dev,
                        PpPCIConnectFlags *flags, GError **error)
 {
     gboolean pcie = (*flags & PP_PCI_CONNECT_TYPE_PCIE_DEVICE) != 0;
+    PpConnection pref = dev->hints.preferredConnection;
 
-    switch (dev->hints.preferredConnection) {
+    if (!ppQemuDeviceCheckNuma(def, machine, dev, error))
+        return FALSE;
+    if ((*flags & PP_PCI_CONNECT_INTEGRATED) && pref != PP_CONNECTION_NONE &&
+        pref != PP_CONNECTION_PCIE_ROOT && pref != PP_CONNECTION_PCI_ROOT)
+        return ppQemuHintError(dev, _("QEMU requires it on the root bus"), error);
+
+    switch (pref) {
     case PP_CONNECTION_NONE:
         return TRUE;
     case PP_CONNECTION_PCI:
@@ -670,12 +716,10 @@ ppQemuDeviceApplyHints(const PpQemuMachine *machine, const PpDeviceDef *dev,
             return ppQemuHintError(dev, _("machine type 'pc' has no PCI Express; use q35"), error);
         if (!pcie)
             return ppQemuHintError(dev, _("it is a conventional PCI device (use a PCI Express or virtio model)"), error);
-        if (*flags & PP_PCI_CONNECT_INTEGRATED)
-            return ppQemuHintError(dev, _("QEMU requires it on the root bus"), error);
         return TRUE;
     case PP_CONNECTION_PCIE_ROOT:
     case PP_CONNECTION_PCI_ROOT:
-        if (machine->pcie != (dev->hints.preferredConnection == PP_CONNECTION_PCIE_ROOT))
+        if (machine->pcie != (pref == PP_CONNECTION_PCIE_ROOT))
             return ppQemuHintError(dev, machine->pcie ? _("this machine's root bus is pcie-root")
                                                       : _("this machine's root bus is pci-root"),
                                    error);
@@ -683,10 +727,22 @@ ppQemuDeviceApplyHints(const PpQemuMachine *machine, const PpDeviceDef *dev,
             return ppQemuHintError(dev, _("devices on the root bus cannot be hot-plugged; add hotpluggable='no'"), error);
         return TRUE;
     case PP_CONNECTION_PCI_BRIDGE:
+        return TRUE;
     case PP_CONNECTION_PCIE_TO_PCI_BRIDGE:
+        if (!machine->pcie)
+            return ppQemuHintError(dev, _("machine type 'pc' has no PCI Express to bridge from; use pci-bridge"), error);
+        if (!hasPCIeToPCIBridge)
+            return ppQemuHintError(dev, _("this QEMU has no pcie-pci-bridge; use pci-bridge"), error);
+        return TRUE;
     case PP_CONNECTION_PCIE_EXPANDER_BUS:
     case PP_CONNECTION_PCI_EXPANDER_BUS:
-        return ppQemuHintError(dev, _("placement under this controller model is not supported by this version of virt-pciplan"), error);
+        if (!machine->expanders)
+            return ppQemuHintError(dev, _("this machine type has no expander buses"), error);
+        if (machine->pcie != (pref == PP_CONNECTION_PCIE_EXPANDER_BUS))
+            return ppQemuHintError(dev, machine->pcie ? _("PCI Express machines use pcie-expander-bus")
+                                                      : _("machine type 'pc' uses pci-expander-bus"),
+                                   error);
+        return TRUE;
     case PP_CONNECTION_VIRTIO_MMIO:
         /* Handled (and checked) by the virtio-mmio pass. */
         return TRUE;
@@ -728,7 +784,8 @@ ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboo
 
     if (pref != PP_CONNECTION_VIRTIO_MMIO)
         return machine->virtioMMIOTransports > 0 && !domainPCI && pref == PP_CONNECTION_NONE &&
-               dev->hints.hotpluggable != PP_TRISTATE_YES && ppQemuDeviceCanUseVirtioMMIO(dev);
+               dev->hints.hotpluggable != PP_TRISTATE_YES && dev->hints.numaNode < 0 &&
+               ppQemuDeviceCanUseVirtioMMIO(dev);
 
     what = ppDeviceDefDescribe(dev);
     if (machine->virtioMMIOTransports == 0)
@@ -743,6 +800,10 @@ ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboo
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("%1$s has preferredConnection='virtio-mmio' and hotpluggable='yes', but virtio-mmio devices cannot be hot-plugged"),
                     what);
+    else if (dev->hints.numaNode >= 0)
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has preferredConnection='virtio-mmio' and numaNode='%2$d', but virtio-mmio transports belong to no NUMA node"),
+                    what, dev->hints.numaNode);
     else
         return TRUE;
     return FALSE;
@@ -751,8 +812,8 @@ ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboo
 /*
  * On virt machines a virtio device without an address goes to virtio-mmio
  * unless the domain already uses PCI (a PCI controller beyond pcie-root,
- * or any PCI address) or the device's hints ask for PCI, PCIe or
- * hot-plug. libvirt 9.0 always picks PCI instead, with a rule users cannot
+ * or any PCI address) or the device's hints ask for PCI, PCIe, hot-plug
+ * or a NUMA node. libvirt 9.0 always picks PCI instead, with a rule users cannot
  * steer; here an all-virtio guest keeps the cheaper transport and one
  * hint or one <address type='pci'/> switches.
  */
@@ -865,6 +926,7 @@ ppQemuPlaceRank(const PpDeviceDef *dev)
 typedef struct {
     PpDomainDef *def;
     const PpQemuMachine *machine;
+    gboolean hasPCIeToPCIBridge;
     PpPlan *plan;
     PpPlacer *placer;
     GPtrArray *ranks[PP_QEMU_PLACE_RANKS]; /* devices to place, by rank */
@@ -982,7 +1044,7 @@ ppQemuPlanSize(PpQemuPlanCtx *ctx, guint spares, GError **error)
             }
             continue;
         }
-        if (!ppQemuDeviceApplyHints(ctx->machine, dev, &flags, error))
+        if (!ppQemuDeviceApplyHints(ctx->def, ctx->machine, ctx->hasPCIeToPCIBridge, dev, &flags, error))
             return FALSE;
         g_hash_table_insert(ctx->flags, dev, GUINT_TO_POINTER(flags));
         g_ptr_array_add(ctx->ranks[ppQemuPlaceRank(dev)], dev);
@@ -1107,6 +1169,8 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
     PpPlacePolicy policy;
     guint spares;
 
+    g_return_val_if_fail(def != NULL && opts != NULL, FALSE);
+    ctx.hasPCIeToPCIBridge = opts->hasPCIeToPCIBridge;
     plan->additions = g_array_new(FALSE, FALSE, sizeof(PpPlanAddition));
     g_array_set_clear_func(plan->additions, ppPlanAdditionClear);
     if (!(ctx.machine = ppQemuMachineFromDef(def, error)))

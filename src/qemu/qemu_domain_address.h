@@ -29,6 +29,7 @@ typedef struct {
     const char *defaultUSB;      /* USB controller libvirt adds, NULL for none */
     const char *defaultVideo;    /* video model libvirt adds for <graphics> */
     const char *defaultSCSI;     /* SCSI controller model libvirt picks */
+    gboolean expanders;          /* pxb/pxb-pcie work here */
 } PpQemuMachine;
 
 /* Returns: (transfer none) the policy of @def's machine, or NULL with @error. */
