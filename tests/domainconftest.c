@@ -241,6 +241,59 @@ testWriter(void)
     g_assert_cmpstr(out, ==, expected);
 }
 
+/* libvirt keeps <metadata> and ua- aliases but drops our <target>
+ * attributes: the hints come back from the mirror, and a mirror that
+ * libvirt re-quoted and reordered is left as it is. */
+static void
+testHintsFromMetadata(void)
+{
+    const char *xml =
+        "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+        "  <name>t</name>\n"
+        "  <metadata>\n"
+        "    <pciplan:hints xmlns:pciplan=\"urn:virt-pciplan:hints:1\">\n"
+        "      <pciplan:device alias=\"ua-nic\" preferredConnection=\"pcie-root-port\" numaNode=\"1\"/>\n"
+        "      <pciplan:device alias=\"ua-disk\" hotpluggable=\"no\"/>\n"
+        "      <pciplan:device alias=\"ua-gone\" hotpluggable=\"no\"/>\n"
+        "    </pciplan:hints>\n"
+        "  </metadata>\n"
+        "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <disk type='file' device='disk'><target dev='vda' bus='virtio'/><alias name='ua-disk'/></disk>\n"
+        "    <interface type='user'><model type='virtio'/><alias name='ua-nic'/></interface>\n"
+        "    <rng model='virtio'><target hotpluggable='yes'/><alias name='ua-rng'/></rng>\n"
+        "  </devices>\n"
+        "  <qemu:override>\n"
+        "    <qemu:device alias='ua-rng'><qemu:frontend><qemu:property name='io-reserve' type='unsigned' value='0'/></qemu:frontend></qemu:device>\n"
+        "  </qemu:override>\n"
+        "</domain>\n";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+    const PpDeviceDef *disk, *nic, *rng;
+    g_autofree char *out = NULL;
+    gsize outlen;
+
+    g_assert_no_error(err);
+    disk = g_ptr_array_index(def->devices, 0);
+    nic = g_ptr_array_index(def->devices, 1);
+    rng = g_ptr_array_index(def->devices, 2);
+    g_assert_true(disk->hintsFromMetadata);
+    g_assert_cmpint(disk->hints.hotpluggable, ==, PP_TRISTATE_NO);
+    g_assert_cmpint(nic->hints.preferredConnection, ==, PP_CONNECTION_PCIE_ROOT_PORT);
+    g_assert_cmpint(nic->hints.numaNode, ==, 1);
+    /* The rng's own <target> wins; it is simply not mirrored yet. */
+    g_assert_false(rng->hintsFromMetadata);
+    g_assert_cmpint(rng->hints.hotpluggable, ==, PP_TRISTATE_YES);
+    g_assert_true(rng->ioReserveKnown);
+    g_assert_cmpstr(def->qemuPrefix, ==, "qemu");
+
+    /* The rng's hint joins the mirror and the vanished device leaves it. */
+    out = ppDomainDefFormat(def, &outlen, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(out, "<pciplan:device alias='ua-rng' hotpluggable='yes'/>"));
+    g_assert_null(strstr(out, "ua-gone"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -257,6 +310,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/addresses", testAddresses);
     g_test_add_func("/conf/hostile", testHostile);
     g_test_add_func("/conf/writer", testWriter);
+    g_test_add_func("/conf/hints-from-metadata", testHintsFromMetadata);
 
     corpus = g_strdup(g_getenv("PP_TEST_CORPUSDIR"));
     g_assert_nonnull(corpus);

@@ -634,6 +634,9 @@ ppDomainDefFree(PpDomainDef *def)
         g_array_unref(def->numaCells);
     if (def->devices)
         g_ptr_array_unref(def->devices);
+    g_free(def->qemuPrefix);
+    if (def->aliases)
+        g_hash_table_unref(def->aliases);
     g_free(def);
 }
 
@@ -823,6 +826,153 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
     return TRUE;
 }
 
+gboolean
+ppDeviceHintsPresent(const PpDeviceHints *hints)
+{
+    return hints->hotpluggable != PP_TRISTATE_ABSENT ||
+           hints->preferredConnection != PP_CONNECTION_NONE || hints->numaNode >= 0;
+}
+
+static gboolean
+ppXmlNodeIsNs(xmlNodePtr node, const char *href, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && node->ns && node->ns->href &&
+           g_str_equal((const char *)node->ns->href, href) &&
+           g_str_equal((const char *)node->name, name);
+}
+
+static PpDeviceDef *
+ppDomainDefFindAlias(const PpDomainDef *def, const char *alias)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->alias && g_str_equal(dev->alias, alias))
+            return dev;
+    }
+    return NULL;
+}
+
+/*
+ * libvirt drops attributes it does not know, so the hints of a device
+ * are mirrored under <metadata> in our namespace, keyed by the device's
+ * ua- alias (which libvirt keeps). A hint on <target> wins over its
+ * mirror: it is what the user wrote last.
+ */
+static gboolean
+ppDomainDefParseMetadataHints(PpDomainDef *def, xmlNodePtr root, GError **error)
+{
+    xmlNodePtr cur;
+
+    def->metadataNode = ppXmlChild(root, "metadata");
+    for (cur = def->metadataNode ? def->metadataNode->children : NULL; cur; cur = cur->next) {
+        if (ppXmlNodeIsNs(cur, PP_HINTS_NAMESPACE, "hints"))
+            def->hintsNode = cur;
+    }
+    for (cur = def->hintsNode ? def->hintsNode->children : NULL; cur; cur = cur->next) {
+        g_autofree char *alias = NULL;
+        PpDeviceHints hints = { 0 };
+        PpDeviceDef *dev;
+
+        if (!ppXmlNodeIsNs(cur, PP_HINTS_NAMESPACE, "device"))
+            continue;
+        alias = ppXmlProp(cur, "alias");
+        if (!alias || !(dev = ppDomainDefFindAlias(def, alias)))
+            continue; /* the device is gone; its entry goes with the next write */
+        if (!ppDeviceHintsParse(cur, &hints, alias, error))
+            return FALSE;
+        if (!ppDeviceHintsPresent(&dev->hints)) {
+            dev->hints = hints;
+            dev->hintsFromMetadata = TRUE;
+        }
+    }
+    return TRUE;
+}
+
+/* io-reserve values the document already gives through <qemu:override>. */
+static void
+ppDomainDefParseQemuOverride(PpDomainDef *def, xmlNodePtr root)
+{
+    xmlNsPtr ns;
+    xmlNodePtr cur;
+
+    for (ns = root->nsDef; ns; ns = ns->next) {
+        if (ns->prefix && ns->href && g_str_equal((const char *)ns->href, PP_QEMU_NAMESPACE))
+            def->qemuPrefix = g_strdup((const char *)ns->prefix);
+    }
+    for (cur = root->children; cur; cur = cur->next) {
+        if (ppXmlNodeIsNs(cur, PP_QEMU_NAMESPACE, "override"))
+            def->overrideNode = cur;
+    }
+    for (cur = def->overrideNode ? def->overrideNode->children : NULL; cur; cur = cur->next) {
+        g_autofree char *alias = NULL;
+        xmlNodePtr frontend;
+        xmlNodePtr prop;
+        PpDeviceDef *dev;
+
+        if (!ppXmlNodeIsNs(cur, PP_QEMU_NAMESPACE, "device") ||
+            !(alias = ppXmlProp(cur, "alias")) || !(dev = ppDomainDefFindAlias(def, alias)))
+            continue;
+        for (frontend = cur->children; frontend; frontend = frontend->next) {
+            if (!ppXmlNodeIsNs(frontend, PP_QEMU_NAMESPACE, "frontend"))
+                continue;
+            for (prop = frontend->children; prop; prop = prop->next) {
+                g_autofree char *name = NULL;
+
+                if (ppXmlNodeIsNs(prop, PP_QEMU_NAMESPACE, "property") &&
+                    (name = ppXmlProp(prop, "name")) && g_str_equal(name, "io-reserve"))
+                    dev->ioReserveKnown = TRUE;
+            }
+        }
+    }
+}
+
+/**
+ * ppDomainDefEnsureAlias:
+ *
+ * libvirt keeps user aliases (those starting with "ua-") across define,
+ * so they are how our hints and QEMU overrides find their device again.
+ */
+void
+ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev)
+{
+    g_autofree char *base = NULL;
+    char *alias;
+    guint n = 1;
+    guint i;
+
+    if (dev->alias)
+        return;
+    if (!def->aliases) {
+        def->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (i = 0; i < def->devices->len; i++) {
+            const PpDeviceDef *other = g_ptr_array_index(def->devices, i);
+
+            if (other->alias)
+                g_hash_table_add(def->aliases, g_strdup(other->alias));
+        }
+    }
+    if (dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.index >= 0)
+        base = g_strdup_printf("ua-pp-%s%d", dev->type ? dev->type : "controller",
+                               dev->ctrl.index);
+    else if (dev->kind == PP_DEVICE_DISK && dev->dev)
+        base = g_strdup_printf("ua-pp-disk-%s", dev->dev);
+    else
+        base = g_strdup_printf("ua-pp-%s%u", ppDeviceKindToString(dev->kind),
+                               dev->kindOrdinal + 1);
+    g_strcanon(base, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", '_');
+    alias = g_strdup(base);
+    while (g_hash_table_contains(def->aliases, alias)) {
+        g_free(alias);
+        alias = g_strdup_printf("%s-%u", base, ++n);
+    }
+    g_hash_table_add(def->aliases, g_strdup(alias));
+    dev->alias = alias;
+    dev->aliasAdded = !dev->added;
+}
+
 /**
  * ppDomainDefParseString:
  * @text: the document; need not be NUL terminated
@@ -873,8 +1023,10 @@ ppDomainDefParseString(const char *text, gsize len, GError **error)
     ppDomainDefParseMisc(def, root);
     if (!ppDomainDefParseOS(def, root, error) ||
         !ppDomainDefParseNuma(def, root, error) ||
-        !ppDomainDefParseDevices(def, root, error))
+        !ppDomainDefParseDevices(def, root, error) ||
+        !ppDomainDefParseMetadataHints(def, root, error))
         return NULL;
+    ppDomainDefParseQemuOverride(def, root);
 
     return g_steal_pointer(&def);
 }

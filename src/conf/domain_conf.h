@@ -197,7 +197,15 @@ struct _PpDeviceDef {
     gboolean indexAdded;  /* a controller given an index= it lacked */
     gboolean targetChanged; /* a controller given a busNr it lacked */
     gboolean aliasAdded;  /* given an alias (ua-...) it lacked */
+    gboolean hintsFromMetadata; /* hints read back from <metadata> (libvirt dropped them) */
+    gboolean ioReserveZero;  /* a root port that gets io-reserve=0 */
+    gboolean ioReserveKnown; /* the document already says io-reserve for it */
 };
+
+/* The project's XML namespace, for hints mirrored under <metadata>. */
+#define PP_HINTS_NAMESPACE "urn:virt-pciplan:hints:1"
+/* libvirt's QEMU namespace, for <qemu:override>. */
+#define PP_QEMU_NAMESPACE "http://libvirt.org/schemas/domain/qemu/1.0"
 
 typedef enum {
     PP_FIRMWARE_DEFAULT = 0, /* nothing said: SeaBIOS on x86, UEFI on virt */
@@ -231,6 +239,12 @@ struct _PpDomainDef {
     GArray *numaCells; /* guint cell ids from <cpu><numa><cell id> */
 
     GPtrArray *devices; /* PpDeviceDef, document order */
+
+    xmlNodePtr metadataNode; /* <metadata>, or NULL */
+    xmlNodePtr hintsNode;    /* our element under <metadata>, or NULL */
+    xmlNodePtr overrideNode; /* <qemu:override>, or NULL */
+    char *qemuPrefix;        /* prefix the root declares for PP_QEMU_NAMESPACE, or NULL */
+    GHashTable *aliases;     /* every device alias in use */
 };
 
 PpDomainDef *ppDomainDefParseString(const char *text, gsize len, GError **error);
@@ -250,6 +264,11 @@ void ppDomainDefAddDevice(PpDomainDef *def, PpDeviceDef *dev);
 PpDeviceDef *ppDeviceDefNew(PpDeviceKind kind);
 void ppDeviceDefFree(PpDeviceDef *dev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpDeviceDef, ppDeviceDefFree);
+
+/* Give @dev an alias (ua-...) unique in @def, unless it has one. */
+void ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev);
+
+gboolean ppDeviceHintsPresent(const PpDeviceHints *hints);
 
 /* Give @dev a new address; the writer will edit or add its <address>. */
 void ppDeviceDefSetAddress(PpDeviceDef *dev, const PpDeviceAddress *addr);

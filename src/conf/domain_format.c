@@ -264,11 +264,16 @@ ppDomainDefEditAppendChildren(const PpDomainDef *def, xmlNodePtr node, GPtrArray
     inline_ = last && *childIndent == '\0';
 
     for (i = 0; i < lines->len; i++) {
-        if (inline_)
-            g_string_append(text, g_ptr_array_index(lines, i));
-        else
-            g_string_append_printf(text, "\n%s%s", childIndent,
-                                   (const char *)g_ptr_array_index(lines, i));
+        g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(lines, i), "\n", -1);
+        guint j;
+
+        /* A multi-line child keeps its own inner indentation. */
+        for (j = 0; parts[j]; j++) {
+            if (inline_ && !parts[1])
+                g_string_append(text, parts[j]);
+            else
+                g_string_append_printf(text, "\n%s%s", childIndent, parts[j]);
+        }
     }
 
     if (span->empty) {
@@ -338,6 +343,213 @@ ppDomainDefEditDevice(const PpDomainDef *def, const PpDeviceDef *dev, const char
     }
     if (lines->len)
         ppDomainDefEditAppendChildren(def, dev->node, lines, unit, edits);
+}
+
+/* The hints element: one entry per device with hints, in device order. */
+static char *
+ppDomainDefFormatHints(const PpDomainDef *def, const char *unit)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->alias || !ppDeviceHintsPresent(&dev->hints))
+            continue;
+        g_string_append_printf(buf, "\n%s<pciplan:device alias='%s'", unit, dev->alias);
+        if (dev->hints.hotpluggable != PP_TRISTATE_ABSENT)
+            g_string_append_printf(buf, " hotpluggable='%s'",
+                                   dev->hints.hotpluggable == PP_TRISTATE_YES ? "yes" : "no");
+        if (dev->hints.preferredConnection != PP_CONNECTION_NONE)
+            g_string_append_printf(buf, " preferredConnection='%s'",
+                                   ppConnectionToString(dev->hints.preferredConnection));
+        if (dev->hints.numaNode >= 0)
+            g_string_append_printf(buf, " numaNode='%d'", dev->hints.numaNode);
+        g_string_append(buf, "/>");
+    }
+    if (buf->len == 0)
+        return NULL;
+    return g_strdup_printf("<pciplan:hints xmlns:pciplan='%s'>%s\n</pciplan:hints>",
+                           PP_HINTS_NAMESPACE, buf->str);
+}
+
+/* Sorted "alias hp pref numa;" entries: device order is libvirt's to change. */
+static int
+ppStrPtrCompare(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+ppHintsKeySort(const GString *key)
+{
+    g_auto(GStrv) entries = g_strsplit(key->str, ";", -1);
+
+    qsort(entries, g_strv_length(entries), sizeof(char *), ppStrPtrCompare);
+    return g_strjoinv(";", entries);
+}
+
+/* The hints an existing mirror element holds, as "alias hp pref numa;" entries. */
+static char *
+ppDomainDefHintsNodeKey(xmlNodePtr hintsNode)
+{
+    g_autoptr(GString) key = g_string_new(NULL);
+    const char *attrs[] = { "alias", "hotpluggable", "preferredConnection", "numaNode" };
+    xmlNodePtr cur;
+    size_t i;
+
+    for (cur = hintsNode->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE || !g_str_equal((const char *)cur->name, "device"))
+            continue;
+        for (i = 0; i < G_N_ELEMENTS(attrs); i++) {
+            xmlChar *val = xmlGetNoNsProp(cur, (const xmlChar *)attrs[i]);
+
+            g_string_append_printf(key, "%s ", val ? (const char *)val : "");
+            xmlFree(val);
+        }
+        g_string_append_c(key, ';');
+    }
+    return ppHintsKeySort(key);
+}
+
+/* The same key for the hints of the model. */
+static char *
+ppDomainDefHintsModelKey(const PpDomainDef *def)
+{
+    g_autoptr(GString) key = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        const PpDeviceHints *h = &dev->hints;
+        g_autofree char *numa = h->numaNode >= 0 ? g_strdup_printf("%d", h->numaNode)
+                                                 : g_strdup("");
+
+        if (!dev->alias || !ppDeviceHintsPresent(h))
+            continue;
+        g_string_append_printf(key, "%s %s %s %s ;", dev->alias,
+                               h->hotpluggable == PP_TRISTATE_ABSENT ? ""
+                               : h->hotpluggable == PP_TRISTATE_YES  ? "yes"
+                                                                     : "no",
+                               ppConnectionToString(h->preferredConnection), numa);
+    }
+    return ppHintsKeySort(key);
+}
+
+/*
+ * Mirror the hints under <metadata> (domain_conf.c says why). The element
+ * is rewritten only when its content changes, so that a planned document
+ * plans to itself.
+ */
+static void
+ppDomainDefEditHints(const PpDomainDef *def, const char *unit, GArray *edits)
+{
+    g_autofree char *hints = ppDomainDefFormatHints(def, unit);
+    xmlNodePtr root = xmlDocGetRootElement(def->doc);
+    xmlNodePtr after = NULL;
+    xmlNodePtr cur;
+
+    if (def->hintsNode) {
+        const PpXmlSpan *span = ppDomainDefNodeSpan(def, def->hintsNode);
+        g_autofree char *indent = ppTextLineIndent(def, span->start);
+        g_autofree char *sep = g_strconcat("\n", indent, NULL);
+        g_autofree char *have = ppDomainDefHintsNodeKey(def->hintsNode);
+        g_autofree char *want = ppDomainDefHintsModelKey(def);
+        g_auto(GStrv) lines = NULL;
+
+        /* Compared by content, not text: libvirt re-quotes what it keeps. */
+        if (!hints || g_str_equal(have, want))
+            return;
+        lines = g_strsplit(hints, "\n", -1);
+        ppTextEditAdd(edits, span->start, span->end - span->start, g_strjoinv(sep, lines));
+        return;
+    }
+    if (!hints)
+        return;
+    if (def->metadataNode) {
+        g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
+        g_ptr_array_add(lines, g_steal_pointer(&hints));
+        ppDomainDefEditAppendChildren(def, def->metadataNode, lines, unit, edits);
+        return;
+    }
+    /* libvirt writes <metadata> after the name, uuid, title and description. */
+    for (cur = root->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
+            (g_str_equal((const char *)cur->name, "name") ||
+             g_str_equal((const char *)cur->name, "uuid") ||
+             g_str_equal((const char *)cur->name, "genid") ||
+             g_str_equal((const char *)cur->name, "title") ||
+             g_str_equal((const char *)cur->name, "description")))
+            after = cur;
+    }
+    if (after) {
+        const PpXmlSpan *span = ppDomainDefNodeSpan(def, after);
+        g_autofree char *indent = ppTextLineIndent(def, span->start);
+        g_auto(GStrv) lines = g_strsplit(hints, "\n", -1);
+        g_autofree char *sep = g_strconcat("\n", indent, unit, NULL);
+        g_autofree char *body = g_strjoinv(sep, lines);
+
+        ppTextEditAdd(edits, span->end, 0,
+                      g_strdup_printf("\n%s<metadata>\n%s%s%s\n%s</metadata>", indent, indent,
+                                      unit, body, indent));
+    } else {
+        g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
+        g_ptr_array_add(lines, g_strdup_printf("<metadata>\n%s%s\n</metadata>", unit, hints));
+        ppDomainDefEditAppendChildren(def, root, lines, unit, edits);
+    }
+}
+
+/*
+ * io-reserve=0 for root ports that need no I/O window, through
+ * <qemu:override> on their alias: libvirt has no XML for io-reserve, but
+ * 9.0 passes QEMU-namespace overrides on to the device.
+ */
+static void
+ppDomainDefEditQemuOverride(const PpDomainDef *def, const char *unit, GArray *edits)
+{
+    xmlNodePtr root = xmlDocGetRootElement(def->doc);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    const char *prefix = def->qemuPrefix ? def->qemuPrefix : "qemu";
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->ioReserveZero || dev->ioReserveKnown || !dev->alias)
+            continue;
+        g_ptr_array_add(lines,
+                        g_strdup_printf("<%1$s:device alias='%2$s'>\n%3$s<%1$s:frontend>\n%3$s%3$s"
+                                        "<%1$s:property name='io-reserve' type='unsigned' value='0'/>"
+                                        "\n%3$s</%1$s:frontend>\n</%1$s:device>",
+                                        prefix, dev->alias, unit));
+    }
+    if (lines->len == 0)
+        return;
+    if (def->overrideNode) {
+        ppDomainDefEditAppendChildren(def, def->overrideNode, lines, unit, edits);
+        return;
+    }
+    {
+        g_autofree char *joined = NULL;
+        g_auto(GStrv) all = NULL;
+        g_autofree char *sep = g_strconcat("\n", unit, NULL);
+        g_autoptr(GPtrArray) wrapped = g_ptr_array_new_with_free_func(g_free);
+
+        g_ptr_array_add(lines, NULL);
+        joined = g_strjoinv("\n", (char **)lines->pdata);
+        all = g_strsplit(joined, "\n", -1);
+        g_free(joined);
+        joined = g_strjoinv(sep, all);
+        g_ptr_array_add(wrapped, g_strdup_printf("<%1$s:override>\n%2$s%3$s\n</%1$s:override>",
+                                                 prefix, unit, joined));
+        ppDomainDefEditAppendChildren(def, root, wrapped, unit, edits);
+    }
+    if (!def->qemuPrefix)
+        ppDomainDefEditAddAttr(def, root, g_strdup_printf(" xmlns:qemu='%s'", PP_QEMU_NAMESPACE),
+                               edits);
 }
 
 /*
@@ -458,6 +670,8 @@ ppDomainDefFormat(const PpDomainDef *def, gsize *ret_len, GError **error)
     }
     if (def->devicesNode)
         ppDomainDefEditAdditions(def, unit, edits);
+    ppDomainDefEditHints(def, unit, edits);
+    ppDomainDefEditQemuOverride(def, unit, edits);
 
     g_array_sort(edits, ppTextEditCompare);
     for (i = 0; i < edits->len; i++) {

@@ -856,6 +856,169 @@ ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *machine, PpP
 }
 
 /* ------------------------------------------------------------------ */
+/* I/O port space                                                      */
+
+static gboolean
+ppQemuBusIsConventional(PpPCIControllerModel model)
+{
+    return model == PP_CONTROLLER_MODEL_PCI_BRIDGE ||
+           model == PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE ||
+           model == PP_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE ||
+           model == PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS ||
+           model == PP_CONTROLLER_MODEL_PCI_ROOT;
+}
+
+/*
+ * Does @dev have an I/O BAR when it sits on a bus of @busModel? QEMU 7.2
+ * facts (docs/qemu-facts.md section 4): virtio is modern-only, without
+ * I/O, in a PCIe port, and transitional with a legacy I/O BAR elsewhere;
+ * the classic emulated NICs, UHCI, AHCI, LSI SCSI and friends always have
+ * one. Host devices are unknown here and counted as I/O-free.
+ */
+static gboolean
+ppQemuDeviceNeedsIO(const PpDeviceDef *dev, PpPCIControllerModel busModel)
+{
+    static const char *const ioNICs[] = { "e1000", "e1000e", "igb", "rtl8139", "ne2k_pci",
+                                          "pcnet", "vmxnet3", NULL };
+    static const char *const ioControllers[] = {
+        "piix3-uhci", "piix4-uhci", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3", "vt82c686b-uhci",
+        "lsilogic", "lsisas1068", "lsisas1078", "am53c974", "dc390", "buslogic", NULL
+    };
+    static const char *const ioSound[] = { "ac97", "es1370", NULL };
+    PpVirtioKind virtio = ppVirtioModelKind(dev->model);
+    gboolean conventional = ppQemuBusIsConventional(busModel);
+
+    if (dev->kind == PP_DEVICE_DISK || dev->kind == PP_DEVICE_INPUT)
+        virtio = ppStrEq(dev->bus, "virtio") ? (dev->model ? ppVirtioModelKind(dev->model)
+                                                           : PP_VIRTIO_DEFAULT)
+                                             : PP_VIRTIO_NONE;
+    if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "virtio-serial"))
+        virtio = dev->model ? ppVirtioModelKind(dev->model) : PP_VIRTIO_DEFAULT;
+    if (dev->kind == PP_DEVICE_FILESYSTEM || ppStrEq(dev->model, "virtio-scsi"))
+        virtio = PP_VIRTIO_DEFAULT;
+    if (virtio == PP_VIRTIO_TRANSITIONAL)
+        return TRUE;
+    if (virtio == PP_VIRTIO_DEFAULT)
+        return conventional;
+
+    switch (dev->kind) {
+    case PP_DEVICE_INTERFACE:
+        return ppStrIn(dev->model ? dev->model : "rtl8139", ioNICs);
+    case PP_DEVICE_CONTROLLER:
+        return ppStrIn(dev->model, ioControllers) || ppStrEq(dev->type, "sata") ||
+               ppStrEq(dev->type, "ide") || (ppStrEq(dev->type, "scsi") && !dev->model);
+    case PP_DEVICE_SOUND:
+        return ppStrIn(dev->model, ioSound);
+    case PP_DEVICE_SERIAL:
+        return TRUE;
+    case PP_DEVICE_VIDEO:
+        return ppStrEq(dev->model, "qxl");
+    default:
+        return FALSE;
+    }
+}
+
+/* The firmware's I/O budget, in 4 KiB windows (docs/qemu-facts.md section
+ * 4; aarch64 measured with 20 ports: 15 got a window). */
+static guint
+ppQemuIOBudget(const PpDomainDef *def, const PpQemuMachine *machine, const char **ret_fw)
+{
+    switch (machine->kind) {
+    case PP_QEMU_MACHINE_Q35:
+    case PP_QEMU_MACHINE_I440FX:
+        if (def->firmware == PP_FIRMWARE_EFI) {
+            *ret_fw = "OVMF";
+            return 10; /* aperture 0x6000-0xffff */
+        }
+        *ret_fw = "SeaBIOS";
+        return 14; /* windows 0x1000-0xefff */
+    case PP_QEMU_MACHINE_ARM_VIRT:
+    case PP_QEMU_MACHINE_RISCV_VIRT:
+    case PP_QEMU_MACHINE_LAST:
+        break;
+    }
+    *ret_fw = "UEFI";
+    return 15;
+}
+
+/*
+ * Count the 4 KiB I/O windows the plan needs (one per bus other than a
+ * root bus that directly holds a device with I/O BARs: nested bridges'
+ * windows sit inside their parents'), refuse a plan the firmware cannot
+ * fit, and give every pcie-root-port whose subtree needs no I/O
+ * io-reserve=0, so that OVMF does not hand it a window for nothing
+ * (measured: 14 empty root ports on OVMF collide with SATA's I/O).
+ */
+static gboolean
+ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan, GError **error)
+{
+    g_autofree gboolean *needs = g_new0(gboolean, PP_PCI_MAX_BUSES);
+    g_autofree PpDeviceDef **ctrls = g_new0(PpDeviceDef *, PP_PCI_MAX_BUSES);
+    g_autoptr(GString) where = g_string_new(NULL);
+    guint i;
+    int idx;
+
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci") &&
+            dev->ctrl.index >= 0 && dev->ctrl.index < PP_PCI_MAX_BUSES)
+            ctrls[dev->ctrl.index] = dev;
+    }
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        guint bus = dev->addr.pci.bus;
+
+        if (dev->addr.type != PP_ADDRESS_PCI || bus == 0 || !ctrls[bus] || needs[bus] ||
+            (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci")) ||
+            !ppQemuDeviceNeedsIO(dev, ctrls[bus]->ctrl.pciModel))
+            continue;
+        needs[bus] = TRUE;
+        if (++plan->ioWindows <= 4)
+            g_string_append_printf(where, "%sbus %u", where->len ? ", " : "", bus);
+    }
+    plan->ioBudget = ppQemuIOBudget(def, machine, &plan->firmware);
+    if (plan->ioWindows > plan->ioBudget) {
+        g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                    _("The plan needs %1$u I/O windows of 4 KiB, one for each bus that holds devices with I/O ports (%2$s%3$s), but %4$s fits %5$u; use PCI Express or virtio devices, which need no I/O ports, or fewer conventional PCI devices"),
+                    plan->ioWindows, where->str, plan->ioWindows > 4 ? ", ..." : "",
+                    plan->firmware, plan->ioBudget);
+        return FALSE;
+    }
+
+    /* Children have higher indexes than their parents. */
+    for (idx = PP_PCI_MAX_BUSES - 1; idx > 0; idx--) {
+        PpDeviceDef *ctrl = ctrls[idx];
+
+        if (!ctrl)
+            continue;
+        if (needs[idx] && ctrl->addr.type == PP_ADDRESS_PCI)
+            needs[ctrl->addr.pci.bus] = TRUE;
+        if (ctrl->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT && !needs[idx] &&
+            !ppStrEq(ctrl->ctrl.modelName, "ioh3420")) {
+            ppDomainDefEnsureAlias(def, ctrl);
+            ctrl->ioReserveZero = TRUE;
+        }
+    }
+    return TRUE;
+}
+
+/* Devices with hints get an alias, so that the hints' mirror under
+ * <metadata> finds them after libvirt dropped the <target> attributes. */
+static void
+ppQemuDomainMirrorHints(PpDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (ppDeviceHintsPresent(&dev->hints))
+            ppDomainDefEnsureAlias(def, dev);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Placement order and the plan itself                                 */
 
 /*
@@ -1198,8 +1361,10 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
     if (!ppQemuPlanCollect(&ctx, error) ||
         !ppQemuPlanSize(&ctx, spares, error) ||
         !ppQemuPlanPlace(&ctx, spares, error) ||
-        !ppPlacerFinish(ctx.placer, error))
+        !ppPlacerFinish(ctx.placer, error) ||
+        !ppQemuDomainPlanIO(def, ctx.machine, plan, error))
         return FALSE;
+    ppQemuDomainMirrorHints(def);
 
     plan->busesUsed = ppPlacerCountBuses(ctx.placer);
     plan->emptyHotplugPorts = ppPlacerCountEmptyPorts(ctx.placer);

@@ -69,6 +69,9 @@ struct _PpPlan {
     guint busesUsed;            /* bus numbers, root bus included */
     guint emptyHotplugPorts;    /* left for hot-plug */
     guint mmioUsed;             /* virtio-mmio transports used */
+    guint ioWindows;            /* 4 KiB I/O windows the plan needs */
+    guint ioBudget;             /* what the firmware fits */
+    const char *firmware;       /* whose budget: "SeaBIOS", "OVMF"... */
 };
 
 void ppPlanFree(PpPlan *plan);
