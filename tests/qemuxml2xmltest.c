@@ -151,6 +151,11 @@ static const TestCase cases[] = {
     OK("q35-numa"),
     FAIL("q35-numa-bad-node-error", PP_ERROR_CONFIG),
     FAIL("q35-numa-conflict-error", PP_ERROR_CONFIG),
+    /* I/O windows: every bus holding devices with I/O ports takes 4 KiB;
+     * SeaBIOS fits 14, OVMF 10 */
+    OK("q35-io-windows-seabios-14"),
+    FAIL("q35-io-windows-seabios-15-error", PP_ERROR_EXHAUSTED),
+    FAIL("q35-io-windows-ovmf-11-error", PP_ERROR_EXHAUSTED),
 
     /* pc: PIIX3 functions, video slot, pci-root hot-plug */
     OK("pc-minimal"),

@@ -213,6 +213,23 @@ testPlanFailures(void)
     assertRefused(impossible, "disk 'vdi' needs a virtio-mmio transport");
 }
 
+/* explain: the tree, the reasons, the capacity; compared to a golden. */
+static void
+testExplain(gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *input = ppTestSrcPath(name);
+    g_autofree char *base = g_path_get_basename(name);
+    g_autofree char *golden = NULL;
+    g_auto(RunResult) res = { 0 };
+
+    *strrchr(base, '.') = '\0';
+    golden = g_strdup_printf("%s/explaindata/%s.txt", g_getenv("PP_TEST_SRCDIR"), base);
+    runTool(&res, NULL, (const char *[]){ "explain", input, NULL });
+    g_assert_cmpint(res.status, ==, 0);
+    g_assert_true(ppTestCompareToFile(res.out, golden));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -222,5 +239,10 @@ main(int argc, char **argv)
     g_test_add_func("/tool/huge-input", testHugeInput);
     g_test_add_func("/tool/plan-output", testPlanOutput);
     g_test_add_func("/tool/plan-failures", testPlanFailures);
+    g_test_add_data_func("/tool/explain/q35-workstation", "../examples/q35-workstation.xml",
+                         testExplain);
+    g_test_add_data_func("/tool/explain/q35-numa", "qemuxml2argvdata/q35-numa.xml", testExplain);
+    g_test_add_data_func("/tool/explain/aarch64-virt-mmio", "qemuxml2argvdata/aarch64-virt-mmio.xml",
+                         testExplain);
     return g_test_run();
 }

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-static gboolean
+gboolean
 ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error)
 {
     g_autofree char *text = NULL;
@@ -24,6 +24,42 @@ ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error)
     if (!(def = ppDomainDefParseString(text, len, error)))
         return FALSE;
     *ret_def = def;
+    return TRUE;
+}
+
+/**
+ * ppToolPlanFile:
+ *
+ * Read, parse and plan @path ("-" for standard input): what every command
+ * that works on a planned domain starts with.
+ */
+gboolean
+ppToolPlanFile(const char *path,
+               const PpPlanOptions *opts,
+               PpDomainDef **ret_def,
+               PpPlan **ret_plan,
+               GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autoptr(PpPlan) plan = NULL;
+
+    if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error))
+        return FALSE;
+    *ret_def = g_steal_pointer(&def);
+    if (ret_plan)
+        *ret_plan = g_steal_pointer(&plan);
+    return TRUE;
+}
+
+/* --spare-ports N, as plan, explain and argv take it. */
+gboolean
+ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts)
+{
+    if (spares < -1 || spares > 255) {
+        g_printerr(_("virt-pciplan %1$s: --spare-ports takes a number from 0 to 255\n"), cmd);
+        return FALSE;
+    }
+    opts->sparePorts = spares;
     return TRUE;
 }
 
@@ -55,23 +91,13 @@ ppCmdPlan(int argc, char **argv)
         return PP_EXIT_USAGE;
     }
 
-    if (spares < -1 || spares > 255) {
-        g_printerr(_("virt-pciplan plan: --spare-ports takes a number from 0 to 255\n"));
+    if (!ppToolCheckSpares("plan", spares, &opts))
         return PP_EXIT_USAGE;
-    }
-    opts.sparePorts = spares;
 
-    if (!ppToolLoadDomain(argv[1], &def, &err) ||
-        !ppQemuDomainPlan(def, &opts, NULL, &err) ||
+    if (!ppToolPlanFile(argv[1], &opts, &def, NULL, &err) ||
         !(out = ppDomainDefFormat(def, &outlen, &err)) ||
         !ppToolWriteOutput(output, out, outlen, &err))
         return ppToolReportError(err);
     return PP_EXIT_OK;
 }
 
-int
-ppCmdExplain(int argc, char **argv)
-{
-    g_printerr(_("virt-pciplan explain: not available in this build\n"));
-    return PP_EXIT_USAGE;
-}

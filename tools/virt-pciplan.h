@@ -6,6 +6,8 @@
 #pragma once
 
 #include "internal.h"
+#include "domain_conf.h"
+#include "qemu_domain_address.h"
 
 /*
  * Exit statuses, documented in docs/virt-pciplan.rst; scripts rely on them.
@@ -26,6 +28,21 @@ int ppToolReportError(const GError *error);
 /* Write @data to @path atomically, or to standard output for NULL or "-". */
 gboolean ppToolWriteOutput(const char *path, const char *data, gsize len, GError **error);
 
+/* Read and parse a domain from @path, or "-" for standard input. */
+gboolean ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error);
+
+/* Read, parse and plan a domain; @ret_plan may be NULL. */
+gboolean ppToolPlanFile(const char *path,
+                        const PpPlanOptions *opts,
+                        PpDomainDef **ret_def,
+                        PpPlan **ret_plan,
+                        GError **error);
+
+/* Check a --spare-ports value into @opts; prints the usage error itself. */
+gboolean ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts);
+
 /* Subcommands: each gets argv from its own name on. */
 int ppCmdPlan(int argc, char **argv);
 int ppCmdExplain(int argc, char **argv);
+int ppCmdDefine(int argc, char **argv);
+int ppCmdAttach(int argc, char **argv);

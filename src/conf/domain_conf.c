@@ -341,11 +341,8 @@ ppDeviceDefNew(PpDeviceKind kind)
 void
 ppDomainDefAddDevice(PpDomainDef *def, PpDeviceDef *dev)
 {
-    guint i;
-
     dev->ordinal = def->devices->len;
-    for (i = 0; i < def->devices->len; i++)
-        dev->kindOrdinal += ((PpDeviceDef *)g_ptr_array_index(def->devices, i))->kind == dev->kind;
+    dev->kindOrdinal = def->kindCounts[dev->kind]++;
     g_ptr_array_add(def->devices, dev);
 }
 
@@ -381,7 +378,8 @@ ppDeviceDefDescribe(const PpDeviceDef *dev)
 
     if (dev->kind == PP_DEVICE_OTHER && dev->node)
         kind = (const char *)dev->node->name;
-    if (dev->alias)
+    /* Our own generated aliases (ua-pp-...) mean nothing to the user. */
+    if (dev->alias && !g_str_has_prefix(dev->alias, "ua-pp-"))
         return g_strdup_printf("%s '%s'", kind, dev->alias);
     if (dev->kind == PP_DEVICE_DISK && dev->dev)
         return g_strdup_printf("disk '%s'", dev->dev);
@@ -802,7 +800,6 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
 {
     xmlNodePtr cur;
     guint ordinal = 0;
-    guint kindCounts[PP_DEVICE_LAST] = { 0 };
 
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)ppDeviceDefFree);
     def->devicesNode = ppXmlChild(root, "devices");
@@ -819,7 +816,7 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
                         _("The domain has more than %1$d devices"), PP_DOMAIN_MAX_DEVICES);
             return FALSE;
         }
-        if (!(dev = ppDeviceDefParse(cur, ordinal++, kindCounts, error)))
+        if (!(dev = ppDeviceDefParse(cur, ordinal++, def->kindCounts, error)))
             return FALSE;
         g_ptr_array_add(def->devices, dev);
     }

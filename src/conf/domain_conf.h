@@ -245,6 +245,7 @@ struct _PpDomainDef {
     xmlNodePtr overrideNode; /* <qemu:override>, or NULL */
     char *qemuPrefix;        /* prefix the root declares for PP_QEMU_NAMESPACE, or NULL */
     GHashTable *aliases;     /* every device alias in use */
+    guint kindCounts[PP_DEVICE_LAST]; /* devices of each kind */
 };
 
 PpDomainDef *ppDomainDefParseString(const char *text, gsize len, GError **error);

@@ -552,19 +552,16 @@ ppDomainDefEditQemuOverride(const PpDomainDef *def, const char *unit, GArray *ed
                                edits);
 }
 
-/*
- * Where a new device of @kind goes: after the last existing device of the
- * same kind; new controllers after the disks when there are no controllers
- * (libvirt's own order); anything else at the end of <devices>.
- */
-static gsize
-ppDomainDefInsertPoint(const PpDomainDef *def, PpDeviceKind kind, char **indent)
+/* The user's last device of each kind, found in one pass. */
+typedef struct {
+    const PpDeviceDef *last[PP_DEVICE_LAST];
+    const PpDeviceDef *lastDisk;  /* disk or emulator, after which controllers go */
+    const PpDeviceDef *any;
+} PpInsertPoints;
+
+static void
+ppInsertPointsCollect(const PpDomainDef *def, PpInsertPoints *pts)
 {
-    const PpXmlSpan *devices = ppDomainDefNodeSpan(def, def->devicesNode);
-    const PpDeviceDef *same = NULL;
-    const PpDeviceDef *before = NULL;
-    const PpDeviceDef *any = NULL;
-    const PpDeviceDef *pick;
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
@@ -572,13 +569,26 @@ ppDomainDefInsertPoint(const PpDomainDef *def, PpDeviceKind kind, char **indent)
 
         if (dev->added || !dev->node)
             continue;
-        any = dev;
-        if (dev->kind == kind)
-            same = dev;
+        pts->any = dev;
+        pts->last[dev->kind] = dev;
         if (dev->kind == PP_DEVICE_DISK || dev->kind == PP_DEVICE_EMULATOR)
-            before = dev;
+            pts->lastDisk = dev;
     }
-    pick = same ? same : (kind == PP_DEVICE_CONTROLLER && before) ? before : any;
+}
+
+/*
+ * Where a new device of @kind goes: after the last existing device of the
+ * same kind; new controllers after the disks when there are no controllers
+ * (libvirt's own order); anything else at the end of <devices>.
+ */
+static gsize
+ppDomainDefInsertPoint(const PpDomainDef *def, const PpInsertPoints *pts, PpDeviceKind kind,
+                       char **indent)
+{
+    const PpDeviceDef *pick = pts->last[kind];
+
+    if (!pick)
+        pick = kind == PP_DEVICE_CONTROLLER && pts->lastDisk ? pts->lastDisk : pts->any;
     if (pick) {
         const PpXmlSpan *span = ppDomainDefNodeSpan(def, pick->node);
 
@@ -586,7 +596,7 @@ ppDomainDefInsertPoint(const PpDomainDef *def, PpDeviceKind kind, char **indent)
         return span->end;
     }
     *indent = NULL;
-    return devices->startEnd;
+    return ppDomainDefNodeSpan(def, def->devicesNode)->startEnd;
 }
 
 static void
@@ -595,8 +605,10 @@ ppDomainDefEditAdditions(const PpDomainDef *def, const char *unit, GArray *edits
     const PpXmlSpan *devices = ppDomainDefNodeSpan(def, def->devicesNode);
     g_autofree char *devIndent = ppTextLineIndent(def, devices->start);
     gboolean opened = FALSE;
+    PpInsertPoints pts = { 0 };
     guint i;
 
+    ppInsertPointsCollect(def, &pts);
     /* Controllers first, so that where several additions share one
      * insertion point the buses come before what sits on them. */
     for (i = 0; i < 2 * def->devices->len; i++) {
@@ -608,7 +620,7 @@ ppDomainDefEditAdditions(const PpDomainDef *def, const char *unit, GArray *edits
 
         if (!dev->added || ctrlPass != (dev->kind == PP_DEVICE_CONTROLLER))
             continue;
-        at = ppDomainDefInsertPoint(def, dev->kind, &indent);
+        at = ppDomainDefInsertPoint(def, &pts, dev->kind, &indent);
         if (!indent)
             indent = g_strconcat(devIndent, unit, NULL);
         text = ppDeviceFormatNew(dev, indent, unit);

@@ -57,7 +57,10 @@ struct _PpPlacer {
     guint8 chassisUsed[32];  /* bitmap of port chassis numbers */
 
     guint portDemand;        /* empty ports still to be consumed */
+    gboolean sparing;        /* growing spare ports, not ports for a device */
     guint legacyDemand;      /* hot-pluggable PCI slots still to be consumed */
+    guint coldDemand;        /* PCIe devices that need no hot-plug */
+    gboolean coldShared;     /* they share ports, the root bus has no room for them */
 };
 
 PpPlacer *
@@ -412,21 +415,38 @@ ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags
     case PP_PLACE_CLASS_LEGACY:
         placer->legacyDemand++;
         break;
+    case PP_PLACE_CLASS_COLD:
+        placer->coldDemand++;
+        break;
     case PP_PLACE_CLASS_NONE:
     case PP_PLACE_CLASS_INTEGRATED:
-    case PP_PLACE_CLASS_COLD:
     case PP_PLACE_CLASS_LAST:
         break;
     }
 }
 
+/*
+ * The last step of sizing. Devices that need no hot-plug are cheapest on
+ * the root bus (no bus number), 8 to a slot; but a root-bus slot holds 8
+ * root ports, and each port can hold 8 such devices. When the root bus
+ * cannot take both the ports and the integrated devices, those devices
+ * share ports instead (8 per port, one bus number per 8 devices), so the
+ * root bus keeps room for the ports that hot-pluggable devices need.
+ */
 void
 ppPlacerSizeSpares(PpPlacer *placer, guint spares)
 {
     guint have = ppPCIAddressSetCountEmptyPorts(placer->set);
+    guint freeSlots = 0;
+    guint slot;
 
     if (spares > have)
         placer->portDemand += spares - have;
+    for (slot = placer->root->nextSlot; slot <= placer->root->autoMaxSlot; slot++)
+        freeSlots += placer->root->functions[slot] == 0;
+    placer->coldShared = (placer->coldDemand + 7) / 8 + (placer->portDemand + 7) / 8 > freeSlots;
+    if (placer->coldShared)
+        placer->portDemand += (placer->coldDemand + 7) / 8;
 }
 
 /* ------------------------------------------------------------------ */
@@ -553,6 +573,14 @@ ppPlacerRootPortCapacity(PpPlacer *placer)
     return n;
 }
 
+static char *
+ppPlacerPortReason(const PpPlacer *placer, const char *what)
+{
+    if (placer->sparing)
+        return g_strdup(_("spare hot-pluggable port (--spare-ports)"));
+    return g_strdup_printf(_("hot-pluggable PCIe port for %1$s"), what);
+}
+
 /* A root port on @parent, the root bus or an expander bus. */
 static PpPCIBus *
 ppPlacerAddRootPortOn(PpPlacer *placer, PpPCIBus *parent, const char *what, GError **error)
@@ -568,8 +596,7 @@ ppPlacerAddRootPortOn(PpPlacer *placer, PpPCIBus *parent, const char *what, GErr
         return NULL;
     }
     return ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_ROOT_PORT, &addr, TRUE,
-                                 g_strdup_printf(_("hot-pluggable PCIe port for %1$s"), what),
-                                 error);
+                                 ppPlacerPortReason(placer, what), error);
 }
 
 /* A downstream port on a switch with a free slot, or NULL if none has one. */
@@ -593,8 +620,7 @@ ppPlacerAddDownstreamPort(PpPlacer *placer, const char *what, GError **error)
         return NULL;
     return ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT,
                                  &(PpPCIAddress){ .bus = up->index, .slot = slot }, FALSE,
-                                 g_strdup_printf(_("switch downstream port for %1$s"), what),
-                                 error);
+                                 ppPlacerPortReason(placer, what), error);
 }
 
 /* A root port with a switch upstream port behind it. */
@@ -658,11 +684,12 @@ ppPlacerTakePort(PpPlacer *placer, const char *what, int maxIndex, GError **erro
 
     if (!port)
         port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_DOWNSTREAM, 0, maxIndex);
-    if (placer->portDemand > 0)
+    /* Growth looks at the demand still to come, this request included. */
+    if (!port && maxIndex < 0)
+        port = ppPlacerGrowPort(placer, what, error);
+    if (port && placer->portDemand > 0)
         placer->portDemand--;
-    if (port || maxIndex >= 0)
-        return port;
-    return ppPlacerGrowPort(placer, what, error);
+    return port;
 }
 
 static gboolean
@@ -884,7 +911,8 @@ ppPlacerPlaceCold(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError *
         ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
         return TRUE;
     }
-    if (ppPCIBusTakeAggregate(placer->root, &placer->integratedCursor, &addr)) {
+    if (!placer->coldShared &&
+        ppPCIBusTakeAggregate(placer->root, &placer->integratedCursor, &addr)) {
         ppPlacerAssign(placer, dev, &addr, TRUE);
         return TRUE;
     }
@@ -1199,6 +1227,7 @@ ppPlacerAddSpares(PpPlacer *placer, guint spares, GError **error)
 {
     guint have = ppPCIAddressSetCountEmptyPorts(placer->set);
 
+    placer->sparing = TRUE;
     for (; have < spares; have++) {
         PpPCIBus *port;
 
