@@ -135,6 +135,8 @@ static const TestCase cases[] = {
     FAIL("q35-function-zero-missing-error", PP_ERROR_CONFIG),
     FAIL("q35-controller-index-order-error", PP_ERROR_CONFIG),
     FAIL("q35-wrong-root-error", PP_ERROR_CONFIG),
+    /* USB2 EHCI and its UHCI companions share a slot: 00:1d, then 00:1a */
+    OK("q35-usb2-companions"),
     /* the user's DMI bridge goes to 00:1e.0, its pci-bridge below it */
     OK("q35-dmi-bridge-user"),
     /* preferredConnection names a controller model: a free one of that
@@ -164,6 +166,7 @@ static const TestCase cases[] = {
     OK("pc-pci-bridge-growth"),
     OK("pc-hotpluggable-no"),
     OK("pc-graphics"),
+    OK("pc-usb2-companions"),
     FAIL_SPARES("pc-spare-ports-error", 2, PP_ERROR_CONFIG),
     FAIL("pc-pcie-hint-error", PP_ERROR_CONFIG),
     FAIL("pc-unsupported-machine-error", PP_ERROR_UNSUPPORTED),

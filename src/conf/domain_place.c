@@ -860,6 +860,44 @@ ppPlacerPlaceAt(PpPlacer *placer, PpDeviceDef *dev, guint slot, guint function, 
 }
 
 /**
+ * ppPlacerPlaceGroup:
+ * @devs: devices that must share one slot, such as USB2 companion controllers
+ * @functions: the function each of them takes
+ * @rootSlots: root-bus slots to try first, where the chipset puts them
+ *
+ * Put a group of functions in one slot: one of @rootSlots if it is wholly
+ * free, else a slot of a hot-pluggable conventional PCI bus.
+ */
+gboolean
+ppPlacerPlaceGroup(PpPlacer *placer,
+                   PpDeviceDef **devs,
+                   const guint *functions,
+                   guint ndevs,
+                   const guint *rootSlots,
+                   guint nrootSlots,
+                   GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(devs[0]);
+    PpPCIAddress addr = { 0 };
+    gboolean found = FALSE;
+    guint i;
+
+    for (i = 0; i < nrootSlots && !found; i++) {
+        if (rootSlots[i] <= placer->root->autoMaxSlot && !placer->root->functions[rootSlots[i]]) {
+            addr = (PpPCIAddress){ .bus = 0, .slot = rootSlots[i] };
+            found = TRUE;
+        }
+    }
+    if (!found && !ppPlacerTakeLegacySlot(placer, what, &addr, error))
+        return FALSE;
+    for (i = 0; i < ndevs; i++) {
+        addr.function = functions[i];
+        ppPlacerAssign(placer, devs[i], &addr, FALSE);
+    }
+    return TRUE;
+}
+
+/**
  * ppPlacerAssignChipset:
  *
  * Give @dev the root-bus function a chipset reserves for it (the PIIX3 IDE

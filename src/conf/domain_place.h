@@ -51,6 +51,13 @@ gboolean ppPlacerPlaceAt(PpPlacer *placer,
                          guint slot,
                          guint function,
                          GError **error);
+gboolean ppPlacerPlaceGroup(PpPlacer *placer,
+                            PpDeviceDef **devs,
+                            const guint *functions,
+                            guint ndevs,
+                            const guint *rootSlots,
+                            guint nrootSlots,
+                            GError **error);
 void ppPlacerAssignChipset(PpPlacer *placer, PpDeviceDef *dev, guint slot, guint function);
 gboolean ppPlacerPlaceController(PpPlacer *placer, PpDeviceDef *dev, GError **error);
 gboolean ppPlacerPlaceEndpoint(PpPlacer *placer,

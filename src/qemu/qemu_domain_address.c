@@ -1217,6 +1217,72 @@ ppQemuPlanSize(PpQemuPlanCtx *ctx, guint spares, GError **error)
     return TRUE;
 }
 
+/* The function of each ICH9 USB2 controller in its shared slot. */
+static int
+ppQemuUSBCompanionFunction(const PpDeviceDef *dev)
+{
+    static const char *const models[] = { "ich9-uhci1", "ich9-uhci2", "ich9-uhci3" };
+    size_t i;
+
+    if (dev->kind != PP_DEVICE_CONTROLLER || !ppStrEq(dev->type, "usb") || !dev->model)
+        return -1;
+    if (g_str_equal(dev->model, "ich9-ehci1"))
+        return 7;
+    for (i = 0; i < G_N_ELEMENTS(models); i++) {
+        if (g_str_equal(dev->model, models[i]))
+            return i;
+    }
+    return -1;
+}
+
+/*
+ * A USB2 EHCI controller and its UHCI companions (same index) share one
+ * slot as on real ICH9: EHCI at function 7, UHCI1-3 at 0-2. On q35 the
+ * first two such groups go where ICH9 has them, 00:1d and 00:1a, as
+ * libvirt puts them.
+ */
+static gboolean
+ppQemuPlanUSBCompanions(PpQemuPlanCtx *ctx, GError **error)
+{
+    static const guint ich9Slots[] = { 0x1d, 0x1a };
+    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                         (GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) order = g_ptr_array_new();
+    guint i;
+
+    for (i = 0; i < ctx->def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
+        GPtrArray *group;
+
+        if (!g_hash_table_contains(ctx->flags, dev) || ppQemuUSBCompanionFunction(dev) < 0)
+            continue;
+        if (!(group = g_hash_table_lookup(groups, GINT_TO_POINTER(dev->ctrl.index)))) {
+            group = g_ptr_array_new();
+            g_hash_table_insert(groups, GINT_TO_POINTER(dev->ctrl.index), group);
+            g_ptr_array_add(order, group);
+        }
+        g_ptr_array_add(group, dev);
+    }
+    for (i = 0; i < order->len; i++) {
+        GPtrArray *group = g_ptr_array_index(order, i);
+        guint functions[PP_PCI_FUNCTIONS];
+        guint j;
+
+        if (group->len > G_N_ELEMENTS(functions))
+            continue;
+        for (j = 0; j < group->len; j++)
+            functions[j] = ppQemuUSBCompanionFunction(g_ptr_array_index(group, j));
+        if (!ppPlacerPlaceGroup(ctx->placer, (PpDeviceDef **)group->pdata, functions, group->len,
+                                ich9Slots + MIN(i, 2),
+                                ctx->machine->kind == PP_QEMU_MACHINE_Q35 && i < 2 ? 2 - i : 0,
+                                error))
+            return FALSE;
+        for (j = 0; j < group->len; j++)
+            g_hash_table_remove(ctx->flags, g_ptr_array_index(group, j));
+    }
+    return TRUE;
+}
+
 /* Chipset rules that fix an address: where libvirt and real hardware put
  * these, if the user did not. */
 static void
@@ -1293,6 +1359,8 @@ ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
     }
 
     ppQemuPlanFixed(ctx, error);
+    if (!ppQemuPlanUSBCompanions(ctx, error))
+        return FALSE;
     for (r = 0; r < PP_QEMU_PLACE_RANKS; r++) {
         for (i = 0; i < ctx->ranks[r]->len; i++) {
             PpDeviceDef *dev = g_ptr_array_index(ctx->ranks[r], i);
