@@ -201,6 +201,53 @@ static const TestCase cases[] = {
     FAIL("riscv64-virt-numa-error", PP_ERROR_UNSUPPORTED),
 };
 
+/*
+ * Every preferredConnection value on every machine: one virtio NIC with
+ * the hint (and hotpluggable='no' for the root buses, numaNode='1' for
+ * the expander buses) beside one without. A hint is honoured or refused
+ * with a reason, never ignored: -1 is success, else the error class.
+ */
+static const char *const prefValues[] = {
+    "pci", "pcie", "pcie-root-port", "pcie-switch-downstream-port", "pci-bridge",
+    "pcie-to-pci-bridge", "pcie-root", "pci-root", "pcie-expander-bus", "pci-expander-bus",
+    "virtio-mmio",
+};
+#define C PP_ERROR_CONFIG
+#define U PP_ERROR_UNSUPPORTED
+static const struct {
+    const char *machine;
+    int expect[G_N_ELEMENTS(prefValues)];
+} prefMatrix[] = {
+    /*              pci pcie rp  dsp pb  p2p pcr pr  pxbe pxb mmio */
+    { "q35",     { -1, -1,  -1, -1, -1, -1, -1, C,  -1,  C,  C } },
+    { "pc",      { -1, C,   C,  C,  -1, C,  C,  -1, C,   -1, C } },
+    { "aarch64", { -1, -1,  -1, -1, -1, -1, -1, C,  -1,  C,  -1 } },
+    { "riscv64", { -1, -1,  -1, -1, -1, -1, -1, C,  U,   U,  -1 } },
+};
+#undef C
+#undef U
+
+static void
+addPrefMatrixCases(void)
+{
+    size_t m;
+    size_t v;
+
+    for (m = 0; m < G_N_ELEMENTS(prefMatrix); m++) {
+        for (v = 0; v < G_N_ELEMENTS(prefValues); v++) {
+            TestCase *tc = g_new0(TestCase, 1);
+            g_autofree char *path = NULL;
+
+            tc->name = g_strdup_printf("pref-%s-%s", prefMatrix[m].machine, prefValues[v]);
+            tc->spares = -1;
+            tc->error = prefMatrix[m].expect[v];
+            path = g_strdup_printf("/qemuxml2xml/%s", tc->name);
+            /* The test table lives as long as the process. */
+            g_test_add_data_func(path, tc, testPlan);
+        }
+    }
+}
+
 /* Corpus inputs that are invalid for libvirt 9.0 / QEMU 7.2 and that the
  * planner refuses too. */
 static const struct {
@@ -263,6 +310,7 @@ main(int argc, char **argv)
 
         g_test_add_data_func(path, &cases[i], testPlan);
     }
+    addPrefMatrixCases();
     addCorpusCases();
     return g_test_run();
 }
