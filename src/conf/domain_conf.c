@@ -802,6 +802,8 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
     guint ordinal = 0;
 
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)ppDeviceDefFree);
+    /* Keys are the devices' own alias strings. */
+    def->aliases = g_hash_table_new(g_str_hash, g_str_equal);
     def->devicesNode = ppXmlChild(root, "devices");
     if (!def->devicesNode)
         return TRUE;
@@ -819,6 +821,8 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
         if (!(dev = ppDeviceDefParse(cur, ordinal++, def->kindCounts, error)))
             return FALSE;
         g_ptr_array_add(def->devices, dev);
+        if (dev->alias && !g_hash_table_contains(def->aliases, dev->alias))
+            g_hash_table_insert(def->aliases, dev->alias, dev);
     }
     return TRUE;
 }
@@ -841,15 +845,7 @@ ppXmlNodeIsNs(xmlNodePtr node, const char *href, const char *name)
 static PpDeviceDef *
 ppDomainDefFindAlias(const PpDomainDef *def, const char *alias)
 {
-    guint i;
-
-    for (i = 0; i < def->devices->len; i++) {
-        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
-
-        if (dev->alias && g_str_equal(dev->alias, alias))
-            return dev;
-    }
-    return NULL;
+    return g_hash_table_lookup(def->aliases, alias);
 }
 
 /*
@@ -938,19 +934,9 @@ ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev)
     g_autofree char *base = NULL;
     char *alias;
     guint n = 1;
-    guint i;
 
     if (dev->alias)
         return;
-    if (!def->aliases) {
-        def->aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        for (i = 0; i < def->devices->len; i++) {
-            const PpDeviceDef *other = g_ptr_array_index(def->devices, i);
-
-            if (other->alias)
-                g_hash_table_add(def->aliases, g_strdup(other->alias));
-        }
-    }
     if (dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.index >= 0)
         base = g_strdup_printf("ua-pp-%s%d", dev->type ? dev->type : "controller",
                                dev->ctrl.index);
@@ -965,8 +951,8 @@ ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev)
         g_free(alias);
         alias = g_strdup_printf("%s-%u", base, ++n);
     }
-    g_hash_table_add(def->aliases, g_strdup(alias));
     dev->alias = alias;
+    g_hash_table_insert(def->aliases, dev->alias, dev);
     dev->aliasAdded = !dev->added;
 }
 
