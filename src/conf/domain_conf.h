@@ -233,7 +233,6 @@ struct _PpDomainDef {
     PpFirmware firmware;
     char *loader;     /* <os><loader> path */
     gboolean acpi;    /* <features><acpi/> */
-    gboolean hasIOMMUFeature; /* <features><ioapic>..., not used yet */
     guint64 memoryKiB;
     guint vcpus;
     GArray *numaCells; /* guint cell ids from <cpu><numa><cell id> */

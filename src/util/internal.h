@@ -7,6 +7,3 @@
 
 #include <glib.h>
 #include <glib/gi18n-lib.h>
-
-/* Mark a literal argument at a call site: ppFoo(x, PP_ARG(dryRun, true)). */
-#define PP_ARG(name, value) (value)
