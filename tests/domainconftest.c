@@ -294,6 +294,40 @@ testHintsFromMetadata(void)
     g_assert_null(strstr(out, "ua-gone"));
 }
 
+/* A document that binds the prefix "qemu" to something else gets libvirt's
+ * namespace under another prefix, not a second xmlns:qemu (found by
+ * fuzzing: the output did not parse). */
+static void
+testQemuPrefixTaken(void)
+{
+    const char *xml =
+        "<domain type='qemu' xmlns:qemu='urn:not-libvirt'>\n"
+        "  <name>t</name>\n"
+        "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <controller type='pci' index='1' model='pcie-root-port'><alias name='ua-rp'/></controller>\n"
+        "  </devices>\n"
+        "</domain>\n";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+    g_autoptr(PpDomainDef) again = NULL;
+    PpDeviceDef *rp;
+    g_autofree char *out = NULL;
+    gsize outlen;
+
+    g_assert_no_error(err);
+    g_assert_true(def->qemuPrefixTaken);
+    rp = g_ptr_array_index(def->devices, 0);
+    rp->ioReserveZero = TRUE;
+    out = ppDomainDefFormat(def, &outlen, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(out, "xmlns:ppqemu='http://libvirt.org/schemas/domain/qemu/1.0'"));
+    g_assert_nonnull(strstr(out, "<ppqemu:device alias='ua-rp'>"));
+    again = ppDomainDefParseString(out, outlen, &err);
+    g_assert_no_error(err);
+    g_assert_true(((PpDeviceDef *)g_ptr_array_index(again->devices, 0))->ioReserveKnown);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -311,6 +345,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/hostile", testHostile);
     g_test_add_func("/conf/writer", testWriter);
     g_test_add_func("/conf/hints-from-metadata", testHintsFromMetadata);
+    g_test_add_func("/conf/qemu-prefix-taken", testQemuPrefixTaken);
 
     corpus = g_strdup(g_getenv("PP_TEST_CORPUSDIR"));
     g_assert_nonnull(corpus);

@@ -894,6 +894,8 @@ ppDomainDefParseQemuOverride(PpDomainDef *def, xmlNodePtr root)
     for (ns = root->nsDef; ns; ns = ns->next) {
         if (ns->prefix && ns->href && g_str_equal((const char *)ns->href, PP_QEMU_NAMESPACE))
             def->qemuPrefix = g_strdup((const char *)ns->prefix);
+        else if (ns->prefix && g_str_equal((const char *)ns->prefix, "qemu"))
+            def->qemuPrefixTaken = TRUE;
     }
     for (cur = root->children; cur; cur = cur->next) {
         if (ppXmlNodeIsNs(cur, PP_QEMU_NAMESPACE, "override"))

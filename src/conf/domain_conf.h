@@ -243,6 +243,7 @@ struct _PpDomainDef {
     xmlNodePtr hintsNode;    /* our element under <metadata>, or NULL */
     xmlNodePtr overrideNode; /* <qemu:override>, or NULL */
     char *qemuPrefix;        /* prefix the root declares for PP_QEMU_NAMESPACE, or NULL */
+    gboolean qemuPrefixTaken; /* the root binds "qemu" to another namespace */
     GHashTable *aliases;     /* alias -> PpDeviceDef, every alias in use */
     guint kindCounts[PP_DEVICE_LAST]; /* devices of each kind */
 };

@@ -512,7 +512,10 @@ ppDomainDefEditQemuOverride(const PpDomainDef *def, const char *unit, GArray *ed
 {
     xmlNodePtr root = xmlDocGetRootElement(def->doc);
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
-    const char *prefix = def->qemuPrefix ? def->qemuPrefix : "qemu";
+    /* libvirt finds its namespace by URI, whatever the prefix. */
+    const char *prefix = def->qemuPrefix ? def->qemuPrefix
+                         : def->qemuPrefixTaken ? "ppqemu"
+                                                : "qemu";
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
@@ -548,8 +551,8 @@ ppDomainDefEditQemuOverride(const PpDomainDef *def, const char *unit, GArray *ed
         ppDomainDefEditAppendChildren(def, root, wrapped, unit, edits);
     }
     if (!def->qemuPrefix)
-        ppDomainDefEditAddAttr(def, root, g_strdup_printf(" xmlns:qemu='%s'", PP_QEMU_NAMESPACE),
-                               edits);
+        ppDomainDefEditAddAttr(def, root,
+                               g_strdup_printf(" xmlns:%s='%s'", prefix, PP_QEMU_NAMESPACE), edits);
 }
 
 /* The user's last device of each kind, found in one pass. */
