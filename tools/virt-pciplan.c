@@ -62,6 +62,8 @@ typedef struct {
 static const PpCommand ppCommands[] = {
     { "plan", ppCmdPlan, N_("Place every device and write the fully addressed domain XML") },
     { "explain", ppCmdExplain, N_("Show the planned topology, why each controller exists, and what is left") },
+    { "define", ppCmdDefine, N_("Plan the domain and define it through libvirt, checking that libvirt kept the plan") },
+    { "attach", ppCmdAttach, N_("Place one new device into an existing domain and attach it through libvirt") },
 };
 
 static void

@@ -5,11 +5,14 @@
  */
 #include "pp_libvirt.h"
 #include "domain_conf.h"
+#include "domain_format.h"
 #include "pperror.h"
 #include "ppfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
@@ -24,6 +27,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 
 struct _PpLibvirtConn {
     virConnectPtr conn;
+    char *embedRoot; /* NULL unless qemu:///embed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -223,6 +227,35 @@ ppLibvirtEmbedRoot(const char *uri)
     return g_strdup(g_hash_table_lookup(params, "root"));
 }
 
+/*
+ * libvirt's QEMU driver locks one byte of ROOT/run/qemu/driver.pid for as
+ * long as a process has the root open (until the process exits: closing
+ * the connection does not release it), and another process then fails
+ * with "Failed to acquire pid file ...: Resource temporarily unavailable".
+ * Name the process instead. Only called after libvirt failed to open the
+ * root, so this process holds no lock on the file: closing a descriptor
+ * of a file releases every fcntl lock the process has on it.
+ */
+static void
+ppLibvirtEmbedExplainBusy(const char *root, GError **error)
+{
+    g_autofree char *path = g_build_filename(root, "run", "qemu", "driver.pid", NULL);
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    gboolean held;
+
+    if (fd < 0)
+        return;
+    held = fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+    close(fd);
+    if (!held)
+        return;
+    g_clear_error(error);
+    g_set_error(error, PP_ERROR, PP_ERROR_LIBVIRT,
+                _("libvirt's embedded driver at '%1$s' is in use by process %2$d, and a root serves one process at a time: wait for that process to end (virt-pciplan define --wait ends on Ctrl-C), or use another root"),
+                root, (int)lock.l_pid);
+}
+
 /* ------------------------------------------------------------------ */
 /* Connections and domains                                             */
 
@@ -243,8 +276,11 @@ ppLibvirtOpen(const char *uri, GError **error)
     if (!(conn->conn = virConnectOpen(uri))) {
         ppLibvirtReportLastError(error);
         g_prefix_error(error, _("Cannot open '%1$s': "), uri);
+        if (root)
+            ppLibvirtEmbedExplainBusy(root, error);
         return NULL;
     }
+    conn->embedRoot = g_steal_pointer(&root);
     /* Errors on a connection go to its own handler before the global one:
      * keep them silent even if the application installs a handler. */
     virConnSetErrorFunc(conn->conn, NULL, ppLibvirtIgnoreError);
@@ -258,7 +294,16 @@ ppLibvirtClose(PpLibvirtConn *conn)
         return;
     if (conn->conn)
         virConnectClose(conn->conn);
+    g_free(conn->embedRoot);
     g_free(conn);
+}
+
+const char *
+ppLibvirtConnGetEmbedRoot(const PpLibvirtConn *conn)
+{
+    g_return_val_if_fail(conn != NULL, NULL);
+
+    return conn->embedRoot;
 }
 
 static virDomainPtr
@@ -347,6 +392,146 @@ ppLibvirtDestroy(PpLibvirtConn *conn, const char *name, GError **error)
         ppLibvirtReportLastError(error);
         return FALSE;
     }
+    return TRUE;
+}
+
+gboolean
+ppLibvirtGetDomainState(PpLibvirtConn *conn,
+                        const char *name,
+                        PpLibvirtDomainState *ret_state,
+                        GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+    int persistent;
+    int active;
+
+    g_return_val_if_fail(conn != NULL && name != NULL && ret_state != NULL, FALSE);
+
+    if (!(dom = virDomainLookupByName(conn->conn, name))) {
+        virErrorPtr err = virGetLastError();
+
+        if (err && err->code == VIR_ERR_NO_DOMAIN) {
+            virResetLastError();
+            *ret_state = (PpLibvirtDomainState){ .exists = FALSE };
+            return TRUE;
+        }
+        ppLibvirtReportLastError(error);
+        return FALSE;
+    }
+    if ((persistent = virDomainIsPersistent(dom)) < 0 || (active = virDomainIsActive(dom)) < 0) {
+        ppLibvirtReportLastError(error);
+        return FALSE;
+    }
+    *ret_state = (PpLibvirtDomainState){ .exists = TRUE, .persistent = persistent == 1,
+                                         .active = active == 1 };
+    return TRUE;
+}
+
+static char *
+ppLibvirtDomainXML(virDomainPtr dom, PpLibvirtXMLKind kind, GError **error)
+{
+    unsigned int flags = 0;
+    char *xml;
+    char *ret;
+
+    switch (kind) {
+    case PP_LIBVIRT_XML_LIVE:
+        break;
+    case PP_LIBVIRT_XML_INACTIVE:
+        flags = VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE;
+        break;
+    case PP_LIBVIRT_XML_LAST:
+        g_return_val_if_reached(NULL);
+    }
+    if (!(xml = virDomainGetXMLDesc(dom, flags))) {
+        ppLibvirtReportLastError(error);
+        return NULL;
+    }
+    ret = g_strdup(xml);
+    free(xml);
+    return ret;
+}
+
+char *
+ppLibvirtGetDomainXML(PpLibvirtConn *conn, const char *name, PpLibvirtXMLKind kind, GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+
+    g_return_val_if_fail(conn != NULL && name != NULL, NULL);
+
+    if (!(dom = ppLibvirtLookup(conn, name, error)))
+        return NULL;
+    return ppLibvirtDomainXML(dom, kind, error);
+}
+
+/* The persistent definition of @name, or NULL in *@ret_xml when it has
+ * none (an unknown name, or a transient domain). */
+static gboolean
+ppLibvirtGetPersistentXML(PpLibvirtConn *conn, const char *name, char **ret_xml, GError **error)
+{
+    PpLibvirtDomainState state;
+
+    if (!ppLibvirtGetDomainState(conn, name, &state, error))
+        return FALSE;
+    *ret_xml = NULL;
+    if (!state.persistent)
+        return TRUE;
+    return (*ret_xml = ppLibvirtGetDomainXML(conn, name, PP_LIBVIRT_XML_INACTIVE, error)) != NULL;
+}
+
+/*
+ * Undo a define that went wrong (@why): define @previous again, or
+ * undefine @name when it had no persistent definition before. @error
+ * gets @why's class and message, and says what became of the domain.
+ */
+static void
+ppLibvirtDefineRollback(PpLibvirtConn *conn,
+                        const char *name,
+                        const char *previous,
+                        const GError *why,
+                        GError **error)
+{
+    g_autoptr(GError) undo = NULL;
+
+    if (previous && ppLibvirtDefine(conn, previous, NULL, &undo))
+        g_set_error(error, why->domain, why->code,
+                    _("%1$s\nThe previous definition of domain '%2$s' was restored."),
+                    why->message, name);
+    else if (!previous && ppLibvirtUndefine(conn, name, &undo))
+        g_set_error(error, why->domain, why->code,
+                    _("%1$s\nDomain '%2$s' was undefined again, so nothing is left half defined."),
+                    why->message, name);
+    else
+        g_set_error(error, why->domain, why->code,
+                    _("%1$s\nUndoing that failed too, so domain '%2$s' is left as libvirt has it now: %3$s"),
+                    why->message, name, undo->message);
+}
+
+gboolean
+ppLibvirtDefinePlanned(PpLibvirtConn *conn, const char *planned, char **ret_name, GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autofree char *previous = NULL;
+    g_autofree char *dumped = NULL;
+    g_autoptr(GError) changed = NULL;
+
+    g_return_val_if_fail(conn != NULL && planned != NULL, FALSE);
+
+    if (!(def = ppDomainDefParseString(planned, strlen(planned), error)))
+        return FALSE;
+    if (!def->name) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("The domain has no <name>"));
+        return FALSE;
+    }
+    if (!ppLibvirtGetPersistentXML(conn, def->name, &previous, error) ||
+        !ppLibvirtDefine(conn, planned, &dumped, error))
+        return FALSE;
+    if (!ppLibvirtCompareDomainXML(planned, dumped, &changed)) {
+        ppLibvirtDefineRollback(conn, def->name, previous, changed, error);
+        return FALSE;
+    }
+    if (ret_name)
+        *ret_name = g_strdup(def->name);
     return TRUE;
 }
 
@@ -514,6 +699,53 @@ ppLibvirtDomainCapsFree(PpLibvirtDomainCaps *caps)
     g_clear_pointer(&caps->enums, g_hash_table_unref);
     g_clear_pointer(&caps->unknown, g_ptr_array_unref);
     g_free(caps);
+}
+
+/* The text of @def's <emulator>, or NULL. (transfer full) */
+static char *
+ppLibvirtDomainDefEmulator(const PpDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        xmlChar *text;
+        char *ret;
+
+        if (dev->kind != PP_DEVICE_EMULATOR || !(text = xmlNodeGetContent(dev->node)))
+            continue;
+        ret = g_strstrip(g_strdup((const char *)text));
+        xmlFree(text);
+        if (*ret)
+            return ret;
+        g_free(ret);
+    }
+    return NULL;
+}
+
+PpLibvirtDomainCaps *
+ppLibvirtGetDomainCapabilitiesForDef(PpLibvirtConn *conn, const PpDomainDef *def, GError **error)
+{
+    g_autofree char *emulator = NULL;
+
+    g_return_val_if_fail(conn != NULL && def != NULL, NULL);
+
+    emulator = ppLibvirtDomainDefEmulator(def);
+    return ppLibvirtGetDomainCapabilities(conn, emulator, def->arch, def->machine, def->virtType,
+                                          error);
+}
+
+PpTristate
+ppLibvirtDomainCapsHasPCIController(const PpLibvirtDomainCaps *caps, PpPCIControllerModel model)
+{
+    const char *const *models;
+
+    g_return_val_if_fail(caps != NULL, PP_TRISTATE_ABSENT);
+
+    if (!(models = ppLibvirtDomainCapsGetEnum(caps, "controller", "model")))
+        return PP_TRISTATE_ABSENT;
+    return g_strv_contains(models, ppPCIControllerModelToString(model)) ? PP_TRISTATE_YES
+                                                                       : PP_TRISTATE_NO;
 }
 
 /* ------------------------------------------------------------------ */
@@ -783,4 +1015,360 @@ ppLibvirtCompareDomainXML(const char *planned, const char *defined, GError **err
                 _("libvirt changed the planned PCI topology of domain '%1$s':%2$s"),
                 plannedDef->name ? plannedDef->name : "", text->str);
     return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Attaching a planned device                                          */
+
+void
+ppLibvirtAttachResultClear(PpLibvirtAttachResult *res)
+{
+    g_clear_pointer(&res->device, g_free);
+}
+
+/* One view of the domain (running, or persistent) planned with the new
+ * device in it. */
+typedef struct {
+    char *planned;      /* the whole planned document */
+    char *element;      /* live only: the device, with its planned <address> */
+    char *device;       /* a human name for the device */
+    PpDeviceAddress addr;
+    guint added;        /* devices the plan added besides it */
+} PpLibvirtAttachStep;
+
+static void
+ppLibvirtAttachStepClear(PpLibvirtAttachStep *step)
+{
+    g_free(step->planned);
+    g_free(step->element);
+    g_free(step->device);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PpLibvirtAttachStep, ppLibvirtAttachStepClear);
+
+/* The one element of @devxml (an XML declaration and comments around it
+ * are dropped). Returns: (transfer full) its text, or NULL with @error. */
+static char *
+ppLibvirtDeviceElement(const char *devxml, GError **error)
+{
+    g_autoptr(PpXmlSpans) spans = NULL;
+    const PpXmlSpan *root = NULL;
+    guint i;
+
+    if (!(spans = ppXmlSpansScan(devxml, strlen(devxml), error))) {
+        g_prefix_error(error, _("Cannot read the device XML: "));
+        return NULL;
+    }
+    for (i = 0; i < spans->spans->len; i++) {
+        const PpXmlSpan *span = &g_array_index(spans->spans, PpXmlSpan, i);
+
+        if (span->depth > 0)
+            continue;
+        if (root) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("The device XML must hold exactly one device element, not several"));
+            return NULL;
+        }
+        root = span;
+    }
+    if (!root) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("The device XML holds no element"));
+        return NULL;
+    }
+    return g_strndup(devxml + root->start, root->end - root->start);
+}
+
+/*
+ * @base, a domain libvirt returned, with @element appended as the last
+ * child of its <devices>. Returns: (transfer full) the parsed result.
+ */
+static PpDomainDef *
+ppLibvirtAppendDevice(const char *base, const char *element, GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autoptr(GString) text = NULL;
+    const PpXmlSpan *devices;
+    const PpDeviceDef *dev;
+
+    if (!(def = ppDomainDefParseString(base, strlen(base), error)))
+        return NULL;
+    if (!def->devicesNode || (devices = ppDomainDefNodeSpan(def, def->devicesNode))->empty) {
+        g_set_error(error, PP_ERROR, PP_ERROR_LIBVIRT,
+                    _("libvirt returned domain '%1$s' without devices"),
+                    def->name ? def->name : "");
+        return NULL;
+    }
+    text = g_string_new_len(base, devices->endStart);
+    g_string_append_printf(text, "  %s\n  ", element);
+    g_string_append(text, base + devices->endStart);
+
+    g_clear_pointer(&def, ppDomainDefFree);
+    if (!(def = ppDomainDefParseString(text->str, text->len, error))) {
+        g_prefix_error(error, _("Cannot read the device XML: "));
+        return NULL;
+    }
+    dev = g_ptr_array_index(def->devices, def->devices->len - 1);
+    if (dev->kind == PP_DEVICE_OTHER) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("<%1$s> is not a device element libvirt knows"),
+                    (const char *)dev->node->name);
+        return NULL;
+    }
+    return g_steal_pointer(&def);
+}
+
+/*
+ * The devices a domain has are where its guest's drivers, and the user's
+ * tools, expect them: a plan for one more device must leave every one of
+ * them where it is (the planner keeps the addresses it is given, so this
+ * catches planner bugs), and a running guest can take nothing but the
+ * device itself.
+ */
+static gboolean
+ppLibvirtAttachCheckPlan(const PpDomainDef *def, const PpDeviceDef *newdev, gboolean live,
+                         GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(newdev);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autofree char *other = NULL;
+        g_autofree char *addr = NULL;
+
+        if (dev == newdev || (dev->added && !live) || (!dev->added && !dev->addrChanged))
+            continue;
+        other = ppDeviceDefDescribe(dev);
+        if (dev->added) {
+            g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL,
+                        _("The plan for %1$s adds %2$s, which a running guest cannot take"),
+                        what, other);
+            return FALSE;
+        }
+        addr = ppPCIAddressFormat(&dev->addr.pci);
+        g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL,
+                    _("The plan for %1$s moves %2$s to %3$s, but a device the domain has never moves"),
+                    what, other, addr);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The last device of the planned document @planned. (transfer full) */
+static char *
+ppLibvirtPlannedDeviceElement(const char *planned, GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    const PpDeviceDef *dev;
+    const PpXmlSpan *span;
+
+    if (!(def = ppDomainDefParseString(planned, strlen(planned), error)))
+        return NULL;
+    dev = g_ptr_array_index(def->devices, def->devices->len - 1);
+    span = ppDomainDefNodeSpan(def, dev->node);
+    return g_strndup(def->text + span->start, span->end - span->start);
+}
+
+/*
+ * Plan @base (the running guest's XML when @live, else the persistent
+ * definition) with @element appended. A live plan adds nothing, so the
+ * device stays the last element of <devices>, where it is taken from.
+ */
+static gboolean
+ppLibvirtAttachPlan(const char *base,
+                    const char *element,
+                    gboolean live,
+                    PpLibvirtPlanFunc plan,
+                    gpointer opaque,
+                    PpLibvirtAttachStep *step,
+                    GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    PpDeviceDef *dev;
+    gsize len = 0;
+    guint i;
+
+    if (!(def = ppLibvirtAppendDevice(base, element, error)))
+        return FALSE;
+    dev = g_ptr_array_index(def->devices, def->devices->len - 1);
+    step->device = ppDeviceDefDescribe(dev);
+    if (live && dev->hints.hotpluggable == PP_TRISTATE_NO) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has hotpluggable='no', but adding a device to a running guest is a hot-plug: drop the hint, or attach with --config only"),
+                    step->device);
+        return FALSE;
+    }
+    if (!plan(def, live, opaque, error)) {
+        if (live)
+            g_prefix_error(error, _("Cannot hot-plug %1$s into running domain '%2$s': "),
+                           step->device, def->name ? def->name : "");
+        else
+            g_prefix_error(error, _("Cannot add %1$s to the definition of domain '%2$s': "),
+                           step->device, def->name ? def->name : "");
+        return FALSE;
+    }
+    if (!ppLibvirtAttachCheckPlan(def, dev, live, error))
+        return FALSE;
+    step->addr = dev->addr;
+    for (i = 0; i < def->devices->len; i++)
+        step->added += ((PpDeviceDef *)g_ptr_array_index(def->devices, i))->added;
+    if (!(step->planned = ppDomainDefFormat(def, &len, error)))
+        return FALSE;
+    return !live || (step->element = ppLibvirtPlannedDeviceElement(step->planned, error));
+}
+
+/* Resolve @flags against the domain's state, as virsh does, and refuse
+ * what the state does not allow with the option that would work. */
+static gboolean
+ppLibvirtAttachResolveFlags(PpLibvirtConn *conn, const char *name, unsigned int *flags,
+                            GError **error)
+{
+    PpLibvirtDomainState state;
+
+    if (!ppLibvirtGetDomainState(conn, name, &state, error))
+        return FALSE;
+    if (!state.exists) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("libvirt has no domain '%1$s'"), name);
+        return FALSE;
+    }
+    if (*flags == 0)
+        *flags = state.active ? PP_LIBVIRT_ATTACH_LIVE : PP_LIBVIRT_ATTACH_CONFIG;
+    if ((*flags & PP_LIBVIRT_ATTACH_LIVE) && !state.active) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Domain '%1$s' is not running, so nothing can be hot-plugged into it; attach with --config to change its definition"),
+                    name);
+        return FALSE;
+    }
+    if ((*flags & PP_LIBVIRT_ATTACH_CONFIG) && !state.persistent) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Domain '%1$s' is transient and has no definition to change; attach with --live only"),
+                    name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Hot-plug the planned device, then check that the running guest is as
+ * planned: libvirt takes the <address> as given, or refuses. */
+static gboolean
+ppLibvirtAttachLive(PpLibvirtConn *conn, const char *name, const PpLibvirtAttachStep *step,
+                    GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *now = NULL;
+
+    if (!(dom = ppLibvirtLookup(conn, name, error)))
+        return FALSE;
+    if (virDomainAttachDeviceFlags(dom, step->element, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+        ppLibvirtReportLastError(error);
+        g_prefix_error(error, _("libvirt did not hot-plug %1$s into domain '%2$s': "),
+                       step->device, name);
+        return FALSE;
+    }
+    if (!(now = ppLibvirtDomainXML(dom, PP_LIBVIRT_XML_LIVE, error)))
+        return FALSE;
+    if (!ppLibvirtCompareDomainXML(step->planned, now, error)) {
+        g_prefix_error(error, _("%1$s is hot-plugged into domain '%2$s', but not as planned: "),
+                       step->device, name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Plan, and apply, the persistent half of an attach; *@ret_previous is
+ * the definition it replaced. */
+static gboolean
+ppLibvirtAttachConfig(PpLibvirtConn *conn,
+                      const char *name,
+                      const char *element,
+                      PpLibvirtPlanFunc plan,
+                      gpointer opaque,
+                      PpLibvirtAttachStep *step,
+                      char **ret_previous,
+                      GError **error)
+{
+    g_autofree char *previous = NULL;
+
+    if (!(previous = ppLibvirtGetDomainXML(conn, name, PP_LIBVIRT_XML_INACTIVE, error)) ||
+        !ppLibvirtAttachPlan(previous, element, FALSE, plan, opaque, step, error) ||
+        !ppLibvirtDefinePlanned(conn, step->planned, NULL, error))
+        return FALSE;
+    *ret_previous = g_steal_pointer(&previous);
+    return TRUE;
+}
+
+gboolean
+ppLibvirtAttach(PpLibvirtConn *conn,
+                const char *name,
+                const char *devxml,
+                unsigned int flags,
+                PpLibvirtPlanFunc plan,
+                gpointer opaque,
+                PpLibvirtAttachResult *ret,
+                GError **error)
+{
+    g_auto(PpLibvirtAttachStep) live = { 0 };
+    g_auto(PpLibvirtAttachStep) config = { 0 };
+    g_autofree char *element = NULL;
+    g_autofree char *liveBase = NULL;
+    g_autofree char *previous = NULL;
+    g_autoptr(GError) hotplug = NULL;
+    const PpLibvirtAttachStep *done;
+
+    g_return_val_if_fail(conn != NULL && name != NULL && devxml != NULL, FALSE);
+    g_return_val_if_fail(plan != NULL && ret != NULL, FALSE);
+
+    if (!(element = ppLibvirtDeviceElement(devxml, error)) ||
+        !ppLibvirtAttachResolveFlags(conn, name, &flags, error))
+        return FALSE;
+    if ((flags & PP_LIBVIRT_ATTACH_LIVE) &&
+        (!(liveBase = ppLibvirtGetDomainXML(conn, name, PP_LIBVIRT_XML_LIVE, error)) ||
+         !ppLibvirtAttachPlan(liveBase, element, TRUE, plan, opaque, &live, error)))
+        return FALSE;
+    /* With both, the definition takes the device at its live address: the
+     * guest must find it in the same place after a restart. The
+     * definition goes first because it can be undone and a hot-plug
+     * cannot. */
+    if ((flags & PP_LIBVIRT_ATTACH_CONFIG) &&
+        !ppLibvirtAttachConfig(conn, name, live.element ? live.element : element, plan, opaque,
+                               &config, &previous, error))
+        return FALSE;
+    if ((flags & PP_LIBVIRT_ATTACH_LIVE) && !ppLibvirtAttachLive(conn, name, &live, &hotplug)) {
+        if (previous)
+            ppLibvirtDefineRollback(conn, name, previous, hotplug, error);
+        else
+            g_propagate_error(error, g_steal_pointer(&hotplug));
+        return FALSE;
+    }
+
+    done = (flags & PP_LIBVIRT_ATTACH_LIVE) ? &live : &config;
+    *ret = (PpLibvirtAttachResult){ .flags = flags,
+                                    .device = g_strdup(done->device),
+                                    .address = done->addr.pci,
+                                    .hasAddress = done->addr.type == PP_ADDRESS_PCI,
+                                    .added = config.added };
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The QEMU monitor                                                    */
+
+char *
+ppLibvirtQemuMonitorCommand(PpLibvirtConn *conn, const char *name, const char *cmd,
+                            GError **error)
+{
+    g_autoptr(virDomain) dom = NULL;
+    char *reply = NULL;
+    char *ret;
+
+    g_return_val_if_fail(conn != NULL && name != NULL && cmd != NULL, NULL);
+
+    if (!(dom = ppLibvirtLookup(conn, name, error)))
+        return NULL;
+    if (virDomainQemuMonitorCommand(dom, cmd, &reply, VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
+        ppLibvirtReportLastError(error);
+        return NULL;
+    }
+    ret = g_strdup(reply);
+    free(reply);
+    return ret;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "internal.h"
+#include "domain_conf.h"
 
 typedef struct _PpLibvirtConn PpLibvirtConn;
 
@@ -43,7 +44,9 @@ gboolean ppLibvirtEmbedPrepare(const char *root, GError **error);
 /**
  * ppLibvirtOpen:
  * @uri: (transfer none) a libvirt URI; qemu:///embed?root=DIR is
- *       prepared with ppLibvirtEmbedPrepare() first
+ *       prepared with ppLibvirtEmbedPrepare() first, and refused with a
+ *       message naming the process when another process uses DIR (the
+ *       embedded driver serves one process per root, for its lifetime)
  *
  * Opens a read-write connection. The first call sets libvirt up for the
  * whole process: its error reporting and logging are silenced (nothing
@@ -62,11 +65,22 @@ PpLibvirtConn *ppLibvirtOpen(const char *uri, GError **error);
  * ppLibvirtClose:
  * @conn: (transfer full) (nullable) a connection
  *
- * Closes @conn. The embedded driver kills every guest it started when its
- * last connection closes, so destroy running guests first.
+ * Closes @conn. Guests keep running: with libvirt 9.0's embedded driver
+ * too, whose QEMU processes outlive the connection and the process, and
+ * are taken over by the next process that opens the root. The driver
+ * itself, and its lock on the root, stay until the process exits.
  */
 void ppLibvirtClose(PpLibvirtConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpLibvirtConn, ppLibvirtClose);
+
+/**
+ * ppLibvirtConnGetEmbedRoot:
+ * @conn: (transfer none) a connection
+ *
+ * Returns: (transfer none) (nullable) the root of the embedded driver
+ * @conn uses, or NULL when it is not an embedded one.
+ */
+const char *ppLibvirtConnGetEmbedRoot(const PpLibvirtConn *conn);
 
 /**
  * ppLibvirtReportLastError:
@@ -129,6 +143,72 @@ gboolean ppLibvirtStart(PpLibvirtConn *conn, const char *name, GError **error);
  */
 gboolean ppLibvirtDestroy(PpLibvirtConn *conn, const char *name, GError **error);
 
+/* What a domain name stands for on a connection. */
+typedef struct {
+    gboolean exists;     /* some domain has the name */
+    gboolean persistent; /* it has a persistent definition */
+    gboolean active;     /* it runs (or is paused) */
+} PpLibvirtDomainState;
+
+/**
+ * ppLibvirtGetDomainState:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) a domain's name
+ * @ret_state: (out) written on success; ->exists is FALSE for an unknown
+ *             name, which is not an error
+ *
+ * Returns: TRUE on success; FALSE with @error set (PP_ERROR_LIBVIRT).
+ */
+gboolean ppLibvirtGetDomainState(PpLibvirtConn *conn,
+                                 const char *name,
+                                 PpLibvirtDomainState *ret_state,
+                                 GError **error);
+
+typedef enum {
+    PP_LIBVIRT_XML_LIVE,     /* the running domain, as QEMU has it now */
+    PP_LIBVIRT_XML_INACTIVE, /* the persistent definition, fit to define again */
+
+    PP_LIBVIRT_XML_LAST
+} PpLibvirtXMLKind;
+
+/**
+ * ppLibvirtGetDomainXML:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) a domain's name
+ * @kind: which definition
+ *
+ * The inactive XML includes security-sensitive values (graphics
+ * passwords...), as `virsh edit` asks for them: a definition without
+ * them would drop them when defined again.
+ *
+ * Returns: (transfer full) the XML, free with g_free(); or NULL with
+ * @error set (PP_ERROR_LIBVIRT).
+ */
+char *ppLibvirtGetDomainXML(PpLibvirtConn *conn,
+                            const char *name,
+                            PpLibvirtXMLKind kind,
+                            GError **error);
+
+/**
+ * ppLibvirtDefinePlanned:
+ * @conn: (transfer none) a connection
+ * @planned: (transfer none) a planned domain XML document
+ * @ret_name: (out) (optional) (transfer full) the domain's name
+ *
+ * Defines @planned and checks with ppLibvirtCompareDomainXML() that
+ * libvirt kept its PCI topology. When libvirt changed it, the domain's
+ * previous persistent definition is defined again (or the domain is
+ * undefined when it had none), so no half-applied plan is left behind.
+ *
+ * Returns: TRUE on success; FALSE with @error set: PP_ERROR_INTERNAL
+ * naming each change libvirt made, PP_ERROR_LIBVIRT when libvirt refused
+ * the domain, or the error of parsing @planned.
+ */
+gboolean ppLibvirtDefinePlanned(PpLibvirtConn *conn,
+                                const char *planned,
+                                char **ret_name,
+                                GError **error);
+
 /* What libvirt says about one emulator and machine type. */
 typedef struct {
     char *emulator; /* the QEMU binary, e.g. /usr/bin/qemu-system-x86_64 */
@@ -179,6 +259,32 @@ const char *const *ppLibvirtDomainCapsGetEnum(const PpLibvirtDomainCaps *caps,
 void ppLibvirtDomainCapsFree(PpLibvirtDomainCaps *caps);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpLibvirtDomainCaps, ppLibvirtDomainCapsFree);
 
+/**
+ * ppLibvirtGetDomainCapabilitiesForDef:
+ * @conn: (transfer none) a connection
+ * @def: (transfer none) a parsed domain
+ *
+ * ppLibvirtGetDomainCapabilities() for @def's <emulator>, architecture,
+ * machine type and domain type (libvirt's defaults for those it lacks).
+ *
+ * Returns: (transfer full) the capabilities, or NULL with @error set.
+ */
+PpLibvirtDomainCaps *ppLibvirtGetDomainCapabilitiesForDef(PpLibvirtConn *conn,
+                                                          const PpDomainDef *def,
+                                                          GError **error);
+
+/**
+ * ppLibvirtDomainCapsHasPCIController:
+ * @caps: (transfer none) capabilities
+ * @model: a PCI controller model
+ *
+ * Returns: PP_TRISTATE_YES or _NO when libvirt lists the PCI controller
+ * models the emulator has, PP_TRISTATE_ABSENT when it does not say
+ * (libvirt 9.0 never does): the caller keeps its built-in default then.
+ */
+PpTristate ppLibvirtDomainCapsHasPCIController(const PpLibvirtDomainCaps *caps,
+                                               PpPCIControllerModel model);
+
 /* The most differences one comparison lists; the rest are counted. */
 #define PP_LIBVIRT_COMPARE_MAX_REPORTED 50
 
@@ -204,3 +310,94 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpLibvirtDomainCaps, ppLibvirtDomainCapsFree);
  * the error of parsing either document.
  */
 gboolean ppLibvirtCompareDomainXML(const char *planned, const char *defined, GError **error);
+
+/* Where an attached device goes; neither flag means the domain's current
+ * state, as libvirt's VIR_DOMAIN_AFFECT_CURRENT: live when it runs. */
+typedef enum {
+    PP_LIBVIRT_ATTACH_LIVE = 1 << 0,   /* hot-plug into the running guest */
+    PP_LIBVIRT_ATTACH_CONFIG = 1 << 1, /* the persistent definition */
+} PpLibvirtAttachFlags;
+
+/**
+ * PpLibvirtPlanFunc:
+ * @def: the domain with the new device last under <devices>
+ * @live: TRUE when @def is a running guest's: nothing may be added, the
+ *        device must go into a free hot-pluggable place that exists
+ * @opaque: the caller's data
+ *
+ * The planner, as the caller sets it up: this module talks to libvirt
+ * and does not link QEMU's placement policy, which lives above it.
+ *
+ * Returns: TRUE when @def is planned; FALSE with @error set.
+ */
+typedef gboolean (*PpLibvirtPlanFunc)(PpDomainDef *def,
+                                      gboolean live,
+                                      gpointer opaque,
+                                      GError **error);
+
+/* What ppLibvirtAttach() did. */
+typedef struct {
+    unsigned int flags;   /* PpLibvirtAttachFlags done, CURRENT resolved */
+    char *device;         /* a human name for the device */
+    PpPCIAddress address; /* where it went, if hasAddress */
+    gboolean hasAddress;  /* FALSE for a device that takes no PCI slot */
+    guint added;          /* devices the plan added to the persistent definition */
+} PpLibvirtAttachResult;
+
+void ppLibvirtAttachResultClear(PpLibvirtAttachResult *res);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PpLibvirtAttachResult, ppLibvirtAttachResultClear);
+
+/**
+ * ppLibvirtAttach:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) the domain's name
+ * @devxml: (transfer none) a document whose root element is one device
+ * @flags: PpLibvirtAttachFlags
+ * @plan: (scope call) plans the domain with the device appended
+ * @opaque: (closure) passed to @plan
+ * @ret: (out caller-allocates) what was done; clear it with
+ *       ppLibvirtAttachResultClear()
+ *
+ * Places one new device into an existing domain and hands it to libvirt
+ * with its planned <address>, so libvirt has nothing left to choose.
+ * Live: the running guest's XML is planned with @live TRUE and the device
+ * hot-plugged (virDomainAttachDeviceFlags). Config: the persistent
+ * definition is planned, where controllers may be added, and defined as
+ * a whole with ppLibvirtDefinePlanned(): added controllers must be in the
+ * persistent definition, which an attach cannot put there. With both, the
+ * definition gets the device at its live address, and is restored if the
+ * hot-plug fails. Existing devices never move: a plan that moves one is
+ * refused. Each result is checked against what libvirt then reports.
+ *
+ * Returns: TRUE on success; FALSE with @error set: PP_ERROR_CONFIG for a
+ * bad device or a state that does not allow the request, the planner's
+ * error (PP_ERROR_EXHAUSTED when no hot-pluggable place is free),
+ * PP_ERROR_LIBVIRT, or PP_ERROR_INTERNAL when a plan would move a device
+ * or libvirt changed it.
+ */
+gboolean ppLibvirtAttach(PpLibvirtConn *conn,
+                         const char *name,
+                         const char *devxml,
+                         unsigned int flags,
+                         PpLibvirtPlanFunc plan,
+                         gpointer opaque,
+                         PpLibvirtAttachResult *ret,
+                         GError **error);
+
+/**
+ * ppLibvirtQemuMonitorCommand:
+ * @conn: (transfer none) a connection
+ * @name: (transfer none) a running domain's name
+ * @cmd: (transfer none) a QMP command in JSON
+ *
+ * Sends @cmd to the domain's QEMU monitor (virDomainQemuMonitorCommand):
+ * tests ask QOM where devices really are. libvirt marks the domain
+ * tainted ("custom-monitor").
+ *
+ * Returns: (transfer full) QEMU's JSON reply, or NULL with @error set
+ * (PP_ERROR_LIBVIRT).
+ */
+char *ppLibvirtQemuMonitorCommand(PpLibvirtConn *conn,
+                                  const char *name,
+                                  const char *cmd,
+                                  GError **error);
