@@ -379,7 +379,6 @@ testStartQOM(void)
 {
     g_autofree char *xml = testGuestXML("pp-live", 2);
     g_autofree char *planned = testPlanned(xml, 1);
-    g_autofree char *live = NULL;
     g_autoptr(GError) err = NULL;
 
     if (!testHaveConnection())
