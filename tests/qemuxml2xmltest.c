@@ -266,6 +266,8 @@ static const struct {
     /* panic model 'pvpanic' came with libvirt 9.1 */
     { "pvpanic-pci-aarch64", PP_ERROR_UNSUPPORTED },
     { "pvpanic-pci-x86_64", PP_ERROR_UNSUPPORTED },
+    /* multifunction='off' on function 0 of a slot with more functions */
+    { "q35-multifunction", PP_ERROR_CONFIG },
     /* <driver> attributes on a virtio IOMMU */
     { "virtio-iommu-aarch64", PP_ERROR_CONFIG },
 };

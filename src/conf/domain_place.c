@@ -1389,8 +1389,21 @@ ppPlacerFinish(PpPlacer *placer, GError **error)
         PpPCIBus *bus = g_ptr_array_index(placer->set->buses, i);
 
         for (slot = 0; bus && slot < PP_PCI_SLOTS; slot++) {
+            const PpDeviceDef *fn0 = bus->fn0[slot];
+
             if (bus->functions[slot] && !(bus->functions[slot] & 1))
                 return ppPlacerNoFunctionZero(placer, bus->index, slot, error);
+            /* QEMU refuses other functions behind a single-function 0:
+             * "PCI: single function device can't be populated in function". */
+            if (fn0 && bus->functions[slot] != 1 && fn0->addr.type == PP_ADDRESS_PCI &&
+                fn0->addr.pci.multifunction == PP_TRISTATE_NO) {
+                g_autofree char *what = ppDeviceDefDescribe(fn0);
+
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("%1$s has multifunction='off' at function 0 of PCI slot 0000:%2$02x:%3$02x, which holds other functions too; QEMU refuses that: set multifunction='on'"),
+                            what, bus->index, slot);
+                return FALSE;
+            }
         }
     }
     ppPCIAddressSetMarkMultifunction(placer->set);

@@ -31,6 +31,19 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultVideo = "cirrus",
         .defaultSCSI = "lsilogic",
         .expanders = TRUE,
+        .defaultNIC = "rtl8139",
+        .arch = "x86_64",
+        .arch32 = "i686",
+        .alias = "q35",
+        .canonical = "pc-q35-7.2",
+        .emulator = "/usr/bin/qemu-system-x86_64",
+        .emulator32 = "/usr/bin/qemu-system-i386",
+        .rootBus = "pcie.0",
+        .efiCode = "/usr/share/OVMF/OVMF_CODE_4M.fd",
+        .isaSerial = TRUE,
+        .hasAcpiProp = TRUE,
+        .primaryVGA = TRUE,
+        .builtinSATA = TRUE,
     },
     [PP_QEMU_MACHINE_I440FX] = {
         .kind = PP_QEMU_MACHINE_I440FX,
@@ -44,6 +57,19 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultVideo = "cirrus",
         .defaultSCSI = "lsilogic",
         .expanders = TRUE,
+        .defaultNIC = "rtl8139",
+        .arch = "x86_64",
+        .arch32 = "i686",
+        .alias = "pc",
+        .canonical = "pc-i440fx-7.2",
+        .emulator = "/usr/bin/qemu-system-x86_64",
+        .emulator32 = "/usr/bin/qemu-system-i386",
+        .rootBus = "pci.0",
+        .efiCode = "/usr/share/OVMF/OVMF_CODE_4M.fd",
+        .isaSerial = TRUE,
+        .hasAcpiProp = TRUE,
+        .primaryVGA = TRUE,
+        .builtinIDE = TRUE,
     },
     [PP_QEMU_MACHINE_ARM_VIRT] = {
         .kind = PP_QEMU_MACHINE_ARM_VIRT,
@@ -57,6 +83,16 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultVideo = "virtio",
         .defaultSCSI = "lsilogic",
         .expanders = TRUE,
+        .defaultNIC = "virtio",
+        .arch = "aarch64",
+        .alias = "virt",
+        .canonical = "virt-7.2",
+        .emulator = "/usr/bin/qemu-system-aarch64",
+        .rootBus = "pcie.0",
+        /* QEMU's default, cortex-a15, is 32-bit; qemu-facts.md used this one. */
+        .defaultCPU = "cortex-a57",
+        .efiCode = "/usr/share/AAVMF/AAVMF_CODE.fd",
+        .hasAcpiProp = TRUE,
     },
     [PP_QEMU_MACHINE_RISCV_VIRT] = {
         .kind = PP_QEMU_MACHINE_RISCV_VIRT,
@@ -71,6 +107,13 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .defaultSCSI = "lsilogic",
         /* no firmware of riscv64 virt in QEMU 7.2 describes a pxb-pcie */
         .expanders = FALSE,
+        .defaultNIC = "virtio",
+        .arch = "riscv64",
+        .alias = "virt",
+        /* RISC-V virt has no versioned machine types in 7.2. */
+        .canonical = "virt",
+        .emulator = "/usr/bin/qemu-system-riscv64",
+        .rootBus = "pcie.0",
     },
 };
 
@@ -97,7 +140,7 @@ ppQemuMachineVersionKnown(const char *version, const char *oldest)
 }
 
 static const PpQemuMachine *
-ppQemuMachineLookup(const char *arch, const char *machine)
+ppQemuMachineFind(const char *arch, const char *machine)
 {
     gboolean x86 = g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686");
     gboolean arm = g_str_equal(arch, "aarch64") || g_str_equal(arch, "armv7l");
@@ -129,16 +172,23 @@ ppQemuMachineLookup(const char *arch, const char *machine)
  * them would only produce a domain libvirt refuses.
  */
 const PpQemuMachine *
-ppQemuMachineFromDef(const PpDomainDef *def, GError **error)
+ppQemuMachineLookup(const char *arch, const char *machine, GError **error)
 {
-    const char *arch = def->arch ? def->arch : "x86_64";
-    const PpQemuMachine *machine = ppQemuMachineLookup(arch, def->machine);
+    const PpQemuMachine *ret;
 
-    if (!machine)
+    if (!arch)
+        arch = "x86_64";
+    if (!(ret = ppQemuMachineFind(arch, machine)))
         g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
                     _("Machine type '%1$s' on architecture '%2$s' is not one QEMU 7.2 has and virt-pciplan plans: q35 or pc-q35-2.4 to pc-q35-7.2, pc or pc-i440fx-1.4 to pc-i440fx-7.2 (x86_64), virt or virt-2.6 to virt-7.2 (aarch64), virt (riscv64)"),
-                    def->machine ? def->machine : "", arch);
-    return machine;
+                    machine ? machine : "", arch);
+    return ret;
+}
+
+const PpQemuMachine *
+ppQemuMachineFromDef(const PpDomainDef *def, GError **error)
+{
+    return ppQemuMachineLookup(def->arch, def->machine, error);
 }
 
 static gboolean
@@ -263,11 +313,8 @@ ppQemuInterfaceConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev
 
     if (ppStrEq(dev->type, "hostdev"))
         return ppQemuPCIeFlags(machine);
-    /* libvirt 9.0's default NIC: rtl8139 on x86, virtio elsewhere. */
     if (!model)
-        model = machine->kind == PP_QEMU_MACHINE_Q35 || machine->kind == PP_QEMU_MACHINE_I440FX
-                    ? "rtl8139"
-                    : "virtio";
+        model = machine->defaultNIC;
     if (ppVirtioModelKind(model) != PP_VIRTIO_NONE)
         return ppQemuVirtioFlags(machine, ppVirtioModelKind(model));
     if (g_str_equal(model, "e1000e") || g_str_equal(model, "igb"))
@@ -876,7 +923,8 @@ ppQemuBusIsConventional(PpPCIControllerModel model)
  * one. Host devices are unknown here and counted as I/O-free.
  */
 static gboolean
-ppQemuDeviceNeedsIO(const PpDeviceDef *dev, PpPCIControllerModel busModel)
+ppQemuDeviceNeedsIO(const PpQemuMachine *machine, const PpDeviceDef *dev,
+                    PpPCIControllerModel busModel)
 {
     static const char *const ioNICs[] = { "e1000", "e1000e", "igb", "rtl8139", "ne2k_pci",
                                           "pcnet", "vmxnet3", NULL };
@@ -896,6 +944,8 @@ ppQemuDeviceNeedsIO(const PpDeviceDef *dev, PpPCIControllerModel busModel)
         virtio = dev->model ? ppVirtioModelKind(dev->model) : PP_VIRTIO_DEFAULT;
     if (dev->kind == PP_DEVICE_FILESYSTEM || ppStrEq(dev->model, "virtio-scsi"))
         virtio = PP_VIRTIO_DEFAULT;
+    if (dev->kind == PP_DEVICE_INTERFACE && !dev->model)
+        virtio = ppVirtioModelKind(machine->defaultNIC);
     if (virtio == PP_VIRTIO_TRANSITIONAL)
         return TRUE;
     if (virtio == PP_VIRTIO_DEFAULT)
@@ -903,7 +953,7 @@ ppQemuDeviceNeedsIO(const PpDeviceDef *dev, PpPCIControllerModel busModel)
 
     switch (dev->kind) {
     case PP_DEVICE_INTERFACE:
-        return ppStrIn(dev->model ? dev->model : "rtl8139", ioNICs);
+        return ppStrIn(dev->model ? dev->model : machine->defaultNIC, ioNICs);
     case PP_DEVICE_CONTROLLER:
         return ppStrIn(dev->model, ioControllers) || ppStrEq(dev->type, "sata") ||
                ppStrEq(dev->type, "ide") || (ppStrEq(dev->type, "scsi") && !dev->model);
@@ -971,7 +1021,7 @@ ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
 
         if (dev->addr.type != PP_ADDRESS_PCI || bus == 0 || !ctrls[bus] || needs[bus] ||
             (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci")) ||
-            !ppQemuDeviceNeedsIO(dev, ctrls[bus]->ctrl.pciModel))
+            !ppQemuDeviceNeedsIO(machine, dev, ctrls[bus]->ctrl.pciModel))
             continue;
         needs[bus] = TRUE;
         if (++plan->ioWindows <= 4)
@@ -1236,6 +1286,52 @@ ppQemuUSBCompanionFunction(const PpDeviceDef *dev)
 }
 
 /*
+ * USB controllers without an index get one as libvirt 9.0 gives it (its
+ * autoindex test): an EHCI or UHCI companion joins the group before it
+ * unless that group already has its model; anything else starts a new
+ * group at the lowest unused index. The index is written out, as the
+ * command line's companions (masterbus=usbN.0) depend on it.
+ */
+static void
+ppQemuAssignUSBIndexes(PpDomainDef *def)
+{
+    gboolean used[PP_PCI_MAX_BUSES] = { FALSE };
+    guint8 groupModels = 0; /* functions of the current group, as a bitmap */
+    int current = -1;
+    int next = 0;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "usb") &&
+            dev->ctrl.index >= 0 && dev->ctrl.index < PP_PCI_MAX_BUSES)
+            used[dev->ctrl.index] = TRUE;
+    }
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        int fn = ppQemuUSBCompanionFunction(dev);
+
+        if (dev->kind != PP_DEVICE_CONTROLLER || !ppStrEq(dev->type, "usb") ||
+            dev->ctrl.index >= 0 || dev->added)
+            continue;
+        if (fn < 0 || current < 0 || (groupModels & (1u << fn))) {
+            while (next < PP_PCI_MAX_BUSES - 1 && used[next])
+                next++;
+            current = next;
+            used[next] = TRUE;
+            groupModels = 0;
+        }
+        if (fn >= 0)
+            groupModels |= 1u << fn;
+        else
+            current = -1;
+        dev->ctrl.index = current >= 0 ? current : next;
+        dev->indexAdded = TRUE;
+    }
+}
+
+/*
  * A USB2 EHCI controller and its UHCI companions (same index) share one
  * slot as on real ICH9: EHCI at function 7, UHCI1-3 at 0-2. On q35 the
  * first two such groups go where ICH9 has them, 00:1d and 00:1a, as
@@ -1418,6 +1514,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
     if (!ppQemuDomainCheckLibvirt(def, error))
         return FALSE;
     ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
+    ppQemuAssignUSBIndexes(def);
     if (!ppQemuDomainAssignVirtioMMIO(def, ctx.machine, plan, error))
         return FALSE;
 

@@ -17,20 +17,48 @@ typedef enum {
     PP_QEMU_MACHINE_LAST
 } PpQemuMachineKind;
 
-/* What QEMU 7.2's machine types fix about PCI; see docs/qemu-facts.md. */
+/*
+ * What QEMU 7.2 and libvirt 9.0 fix about a machine family, for placement
+ * and for the command line (docs/qemu-facts.md, docs/oracles.md).
+ */
 typedef struct {
     PpQemuMachineKind kind;
     const char *family;          /* "q35", "pc", "virt" for messages */
+
+    /* placement */
     gboolean pcie;               /* the root bus is pcie-root */
     guint rootMaxAutoSlot;       /* the last root-bus slot the planner fills */
     int videoSlot;               /* root-bus slot of the primary video, -1 none */
     guint virtioMMIOTransports;  /* 0 where the machine has no virtio-mmio */
+    gboolean expanders;          /* pxb/pxb-pcie work here */
+
+    /* libvirt's defaults */
     gboolean defaultMemballoon;  /* libvirt adds a virtio memballoon */
-    const char *defaultUSB;      /* USB controller libvirt adds, NULL for none */
+    const char *defaultUSB;      /* model of the USB controller libvirt adds, NULL none */
     const char *defaultVideo;    /* video model libvirt adds for <graphics> */
     const char *defaultSCSI;     /* SCSI controller model libvirt picks */
-    gboolean expanders;          /* pxb/pxb-pcie work here */
+    const char *defaultNIC;      /* <interface> model libvirt picks */
+
+    /* the command line */
+    const char *arch;            /* libvirt's <type arch> */
+    const char *arch32;          /* the 32-bit arch of the same machines, or NULL */
+    const char *alias;           /* the short name libvirt canonicalises */
+    const char *canonical;       /* what libvirt 9.0 turns @alias into */
+    const char *emulator;
+    const char *emulator32;      /* for @arch32 */
+    const char *rootBus;         /* the name QEMU gives the root PCI bus */
+    const char *defaultCPU;      /* NULL: QEMU's default */
+    const char *efiCode;         /* Debian's UEFI code image, NULL: no UEFI */
+    gboolean isaSerial;          /* a plain <serial> is isa-serial, not -serial */
+    gboolean hasAcpiProp;        /* the machine has an acpi=on|off property */
+    gboolean primaryVGA;         /* a primary virtio video is virtio-vga */
+    gboolean builtinSATA;        /* <controller type='sata' index='0'> is ICH9's AHCI */
+    gboolean builtinIDE;         /* <controller type='ide' index='0'> is PIIX's IDE */
 } PpQemuMachine;
+
+/* Returns: (transfer none) the machine family of @arch and @machine (NULL:
+ * libvirt's default for @arch), or NULL with a PP_ERROR_UNSUPPORTED @error. */
+const PpQemuMachine *ppQemuMachineLookup(const char *arch, const char *machine, GError **error);
 
 /* Returns: (transfer none) the policy of @def's machine, or NULL with @error. */
 const PpQemuMachine *ppQemuMachineFromDef(const PpDomainDef *def, GError **error);
