@@ -62,6 +62,8 @@ typedef struct {
 static const PpCommand ppCommands[] = {
     { "plan", ppCmdPlan, N_("Place every device and write the fully addressed domain XML") },
     { "explain", ppCmdExplain, N_("Show the planned topology, why each controller exists, and what is left") },
+    { "argv", ppCmdArgv, N_("Plan the domain and write its QEMU command line, devices in realization order") },
+    { "order", ppCmdOrder, N_("Reorder the -device options of a QEMU command line so that QEMU can realize them") },
     { "define", ppCmdDefine, N_("Plan the domain and define it through libvirt, checking that libvirt kept the plan") },
     { "attach", ppCmdAttach, N_("Place one new device into an existing domain and attach it through libvirt") },
 };

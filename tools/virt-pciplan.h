@@ -44,5 +44,7 @@ gboolean ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts);
 /* Subcommands: each gets argv from its own name on. */
 int ppCmdPlan(int argc, char **argv);
 int ppCmdExplain(int argc, char **argv);
+int ppCmdArgv(int argc, char **argv);
+int ppCmdOrder(int argc, char **argv);
 int ppCmdDefine(int argc, char **argv);
 int ppCmdAttach(int argc, char **argv);
