@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "domain_conf.h"
+#include "xml_util.h"
 #include "pperror.h"
 
 #include <libxml/parser.h>
@@ -184,79 +185,6 @@ ppPCIAddressFormat(const PpPCIAddress *addr)
 /* Small XML helpers                                                   */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt);
-
-static char *
-ppXmlProp(xmlNodePtr node, const char *name)
-{
-    xmlChar *val = xmlGetNoNsProp(node, (const xmlChar *)name);
-    char *ret;
-
-    if (!val)
-        return NULL;
-    ret = g_strdup((const char *)val);
-    xmlFree(val);
-    return ret;
-}
-
-static xmlNodePtr
-ppXmlChild(xmlNodePtr node, const char *name)
-{
-    xmlNodePtr cur;
-
-    if (!node)
-        return NULL;
-    for (cur = node->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
-            g_str_equal((const char *)cur->name, name))
-            return cur;
-    }
-    return NULL;
-}
-
-static char *
-ppXmlChildProp(xmlNodePtr node, const char *child, const char *name)
-{
-    xmlNodePtr c = ppXmlChild(node, child);
-
-    return c ? ppXmlProp(c, name) : NULL;
-}
-
-/*
- * Parse an unsigned number the way libvirt does (strtoul with base 0, so
- * "0x1f", "31" and "037" are the same), into @ret if the attribute is set.
- * @what names the element in errors.
- */
-static gboolean
-ppXmlPropUInt(xmlNodePtr node,
-              const char *name,
-              guint64 max,
-              const char *what,
-              gboolean *present,
-              guint64 *ret,
-              GError **error)
-{
-    g_autofree char *val = ppXmlProp(node, name);
-    char *end = NULL;
-    guint64 num;
-
-    *present = FALSE;
-    if (!val)
-        return TRUE;
-    if (!g_ascii_isdigit(val[0])) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("Invalid value '%1$s' for attribute '%2$s' of %3$s"), val, name, what);
-        return FALSE;
-    }
-    num = g_ascii_strtoull(val, &end, 0);
-    if (*end != '\0' || num > max) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("Invalid value '%1$s' for attribute '%2$s' of %3$s"), val, name, what);
-        return FALSE;
-    }
-    *present = TRUE;
-    *ret = num;
-    return TRUE;
-}
 
 /* Like ppXmlPropUInt() into an int that stays -1 when absent. */
 static gboolean

@@ -17,7 +17,6 @@
 
 #include <string.h>
 
-#define PP_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 #define PP_QEMU_MIB ((guint64)1 << 20)
 
 static void
@@ -128,7 +127,7 @@ ppQemuBuildBootDevice(const PpDomainDef *def, const char *bootDev)
 static gboolean
 ppQemuBuildBootOrder(PpQemuBuild *ctx, GError **error)
 {
-    xmlNodePtr cur = ppQemuXmlChild(ctx->root, "os");
+    xmlNodePtr cur = ppXmlChild(ctx->root, "os");
     guint next = 1;
     guint i;
 
@@ -137,8 +136,8 @@ ppQemuBuildBootOrder(PpQemuBuild *ctx, GError **error)
         const PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
         guint64 order = 0;
 
-        if (!ppQemuXmlPropUInt(ppQemuXmlChild(dev->node, "boot"), "order", G_MAXUINT16,
-                               "<boot>", &order, error))
+        if (!ppXmlPropUInt(ppXmlChild(dev->node, "boot"), "order", G_MAXUINT16,
+                               "<boot>", NULL, &order, error))
             return FALSE;
         if (order)
             g_hash_table_insert(ctx->bootIndex, (gpointer)dev, GUINT_TO_POINTER((guint)order));
@@ -153,7 +152,7 @@ ppQemuBuildBootOrder(PpQemuBuild *ctx, GError **error)
         if (cur->type != XML_ELEMENT_NODE || !g_str_equal((const char *)cur->name, "boot"))
             continue;
         position = next++;
-        bootDev = ppQemuXmlProp(cur, "dev");
+        bootDev = ppXmlProp(cur, "dev");
         if (bootDev && (dev = ppQemuBuildBootDevice(ctx->def, bootDev)))
             g_hash_table_insert(ctx->bootIndex, (gpointer)dev, GUINT_TO_POINTER(position));
     }
@@ -354,7 +353,7 @@ ppQemuBuildEmulator(const PpQemuBuild *ctx)
             emu = dev;
     }
     if (emu) {
-        char *path = ppQemuXmlText(emu->node);
+        char *path = ppXmlText(emu->node);
 
         if (path)
             return path;
@@ -393,10 +392,10 @@ ppQemuBuildPflash(PpQemuBuild *ctx, guint chip, const char *path, gboolean reado
 static gboolean
 ppQemuBuildFirmware(PpQemuBuild *ctx, GString *machine, GError **error)
 {
-    xmlNodePtr os = ppQemuXmlChild(ctx->root, "os");
-    xmlNodePtr loader = ppQemuXmlChild(os, "loader");
-    g_autofree char *type = ppQemuXmlProp(loader, "type");
-    g_autofree char *nvram = ppQemuXmlText(ppQemuXmlChild(os, "nvram"));
+    xmlNodePtr os = ppXmlChild(ctx->root, "os");
+    xmlNodePtr loader = ppXmlChild(os, "loader");
+    g_autofree char *type = ppXmlProp(loader, "type");
+    g_autofree char *nvram = ppXmlText(ppXmlChild(os, "nvram"));
     const char *code = ctx->def->loader;
 
     if (!code && ctx->def->firmware == PP_FIRMWARE_EFI)
@@ -444,7 +443,7 @@ ppQemuBuildMachine(PpQemuBuild *ctx, GError **error)
     g_autoptr(GString) machine = g_string_new(ppQemuMachineCanonical(ctx->machine,
                                                                      ctx->def->machine));
     g_autoptr(GString) firmware = g_string_new(NULL);
-    g_autofree char *gic = ppQemuXmlChildProp(ppQemuXmlChild(ctx->root, "features"), "gic",
+    g_autofree char *gic = ppXmlChildProp(ppXmlChild(ctx->root, "features"), "gic",
                                               "version");
 
     if (!ppQemuBuildFirmware(ctx, firmware, error))
@@ -466,9 +465,9 @@ ppQemuBuildMachine(PpQemuBuild *ctx, GError **error)
 static void
 ppQemuBuildCPU(PpQemuBuild *ctx)
 {
-    xmlNodePtr cpu = ppQemuXmlChild(ctx->root, "cpu");
-    g_autofree char *mode = ppQemuXmlProp(cpu, "mode");
-    g_autofree char *model = ppQemuXmlText(ppQemuXmlChild(cpu, "model"));
+    xmlNodePtr cpu = ppXmlChild(ctx->root, "cpu");
+    g_autofree char *mode = ppXmlProp(cpu, "mode");
+    g_autofree char *model = ppXmlText(ppXmlChild(cpu, "model"));
 
     if (mode && (g_str_equal(mode, "host-model") || g_str_equal(mode, "host-passthrough") ||
                  g_str_equal(mode, "maximum")))
@@ -482,14 +481,14 @@ ppQemuBuildCPU(PpQemuBuild *ctx)
 static gboolean
 ppQemuBuildSMP(PpQemuBuild *ctx, GError **error)
 {
-    xmlNodePtr topo = ppQemuXmlChild(ppQemuXmlChild(ctx->root, "cpu"), "topology");
+    xmlNodePtr topo = ppXmlChild(ppXmlChild(ctx->root, "cpu"), "topology");
     guint64 sockets = ctx->def->vcpus, dies = 0, cores = 1, threads = 1;
     g_autoptr(GString) smp = g_string_new(NULL);
 
-    if (!ppQemuXmlPropUInt(topo, "sockets", G_MAXUINT16, "<cpu><topology>", &sockets, error) ||
-        !ppQemuXmlPropUInt(topo, "dies", G_MAXUINT16, "<cpu><topology>", &dies, error) ||
-        !ppQemuXmlPropUInt(topo, "cores", G_MAXUINT16, "<cpu><topology>", &cores, error) ||
-        !ppQemuXmlPropUInt(topo, "threads", G_MAXUINT16, "<cpu><topology>", &threads, error))
+    if (!ppXmlPropUInt(topo, "sockets", G_MAXUINT16, "<cpu><topology>", NULL, &sockets, error) ||
+        !ppXmlPropUInt(topo, "dies", G_MAXUINT16, "<cpu><topology>", NULL, &dies, error) ||
+        !ppXmlPropUInt(topo, "cores", G_MAXUINT16, "<cpu><topology>", NULL, &cores, error) ||
+        !ppXmlPropUInt(topo, "threads", G_MAXUINT16, "<cpu><topology>", NULL, &threads, error))
         return FALSE;
     g_string_printf(smp, "%u,sockets=%u", ctx->def->vcpus, (guint)sockets);
     if (dies)
@@ -507,7 +506,7 @@ ppQemuBuildNumaCell(GPtrArray *args, xmlNodePtr cell, guint id, guint64 *total, 
 {
     g_autoptr(PpQemuProps) mem = ppQemuPropsNew();
     g_autofree char *memdev = g_strdup_printf("ram-node%u", id);
-    g_autofree char *cpus = ppQemuXmlProp(cell, "cpus");
+    g_autofree char *cpus = ppXmlProp(cell, "cpus");
     g_auto(GStrv) ranges = g_strsplit(cpus ? cpus : "", ",", -1);
     g_autoptr(GString) node = g_string_new(NULL);
     guint64 size = 0;
@@ -536,7 +535,7 @@ ppQemuBuildNumaCell(GPtrArray *args, xmlNodePtr cell, guint id, guint64 *total, 
 static gboolean
 ppQemuBuildNuma(PpQemuBuild *ctx, GPtrArray *args, guint64 *ret_total, GError **error)
 {
-    xmlNodePtr numa = ppQemuXmlChild(ppQemuXmlChild(ctx->root, "cpu"), "numa");
+    xmlNodePtr numa = ppXmlChild(ppXmlChild(ctx->root, "cpu"), "numa");
     guint64 total = 0;
     xmlNodePtr cell;
     guint i = 0;
@@ -570,11 +569,11 @@ ppQemuBuildKernel(PpQemuBuild *ctx)
         { "kernel", "-kernel" }, { "initrd", "-initrd" }, { "cmdline", "-append" },
         { "dtb", "-dtb" },
     };
-    xmlNodePtr os = ppQemuXmlChild(ctx->root, "os");
+    xmlNodePtr os = ppXmlChild(ctx->root, "os");
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(boot); i++) {
-        char *value = ppQemuXmlText(ppQemuXmlChild(os, boot[i].element));
+        char *value = ppXmlText(ppXmlChild(os, boot[i].element));
 
         if (value)
             ppQemuArgs(ctx->head, boot[i].option, value);
@@ -643,9 +642,9 @@ ppQemuBuildFindUnit(const PpQemuBuild *ctx, const char *id)
 static gboolean
 ppQemuApplyOverrideProperty(PpQemuProps *props, xmlNodePtr prop, GError **error)
 {
-    g_autofree char *name = ppQemuXmlProp(prop, "name");
-    g_autofree char *type = ppQemuXmlProp(prop, "type");
-    g_autofree char *value = ppQemuXmlProp(prop, "value");
+    g_autofree char *name = ppXmlProp(prop, "name");
+    g_autofree char *type = ppXmlProp(prop, "type");
+    g_autofree char *value = ppXmlProp(prop, "value");
     char *end = NULL;
 
     if (!name || !type || (!value && !g_str_equal(type, "remove")))
@@ -685,7 +684,7 @@ ppQemuApplyOverrideProperty(PpQemuProps *props, xmlNodePtr prop, GError **error)
 static gboolean
 ppQemuApplyOverrideDevice(PpQemuBuild *ctx, xmlNodePtr device, GError **error)
 {
-    g_autofree char *alias = ppQemuXmlProp(device, "alias");
+    g_autofree char *alias = ppXmlProp(device, "alias");
     PpQemuUnit *unit = alias ? ppQemuBuildFindUnit(ctx, alias) : NULL;
     xmlNodePtr frontend;
     xmlNodePtr prop;
@@ -721,7 +720,7 @@ ppQemuNamespaceChildren(const PpQemuBuild *ctx, const char *name)
 
     for (cur = ctx->root ? ctx->root->children : NULL; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE || !cur->ns || !cur->ns->href ||
-            !g_str_equal((const char *)cur->ns->href, PP_QEMU_NS) ||
+            !g_str_equal((const char *)cur->ns->href, PP_QEMU_NAMESPACE) ||
             !g_str_equal((const char *)cur->name, name))
             continue;
         for (child = cur->children; child; child = child->next) {
@@ -749,7 +748,7 @@ ppQemuBuildNamespace(PpQemuBuild *ctx, GError **error)
     }
     for (i = 0; i < args->len; i++) {
         xmlNodePtr node = g_ptr_array_index(args, i);
-        char *value = ppQemuXmlProp(node, "value");
+        char *value = ppXmlProp(node, "value");
 
         if (g_str_equal((const char *)node->name, "arg") && value)
             g_ptr_array_add(ctx->tail, value);

@@ -132,10 +132,10 @@ ppQemuDiskDriveAddress(const PpDeviceDef *dev, PpQemuDriveAddress *ret, GError *
         }
         return TRUE;
     }
-    if (!ppQemuXmlPropUInt(addr, "controller", G_MAXINT, "disk address", &val[0], error) ||
-        !ppQemuXmlPropUInt(addr, "bus", G_MAXINT, "disk address", &val[1], error) ||
-        !ppQemuXmlPropUInt(addr, "target", G_MAXINT, "disk address", &val[2], error) ||
-        !ppQemuXmlPropUInt(addr, "unit", G_MAXINT, "disk address", &val[3], error))
+    if (!ppXmlPropUInt(addr, "controller", G_MAXINT, "disk address", NULL, &val[0], error) ||
+        !ppXmlPropUInt(addr, "bus", G_MAXINT, "disk address", NULL, &val[1], error) ||
+        !ppXmlPropUInt(addr, "target", G_MAXINT, "disk address", NULL, &val[2], error) ||
+        !ppXmlPropUInt(addr, "unit", G_MAXINT, "disk address", NULL, &val[3], error))
         return FALSE;
     ret->controller = (guint)val[0];
     ret->bus = (guint)val[1];

@@ -13,7 +13,7 @@
 static char *
 ppQemuChardevSocket(xmlNodePtr source, const char *id, const char *where)
 {
-    g_autofree char *mode = ppQemuXmlProp(source, "mode");
+    g_autofree char *mode = ppXmlProp(source, "mode");
     gboolean server = mode && g_str_equal(mode, "bind");
 
     return g_strdup_printf("socket,id=%s,%s%s", id, where, server ? ",server=on,wait=off" : "");
@@ -24,9 +24,9 @@ ppQemuChardevSocket(xmlNodePtr source, const char *id, const char *where)
 static char *
 ppQemuChardevTarget(const PpDeviceDef *dev, xmlNodePtr source, const char *type, GError **error)
 {
-    g_autofree char *path = ppQemuXmlProp(source, "path");
-    g_autofree char *host = ppQemuXmlProp(source, "host");
-    g_autofree char *service = ppQemuXmlProp(source, "service");
+    g_autofree char *path = ppXmlProp(source, "path");
+    g_autofree char *host = ppXmlProp(source, "host");
+    g_autofree char *service = ppXmlProp(source, "service");
     g_autofree char *what = NULL;
 
     if (g_str_equal(type, "tcp") && service)
@@ -54,9 +54,9 @@ static gboolean
 ppQemuChardevIsComplete(const PpDeviceDef *dev)
 {
     const char *type = dev->type ? dev->type : "pty";
-    xmlNodePtr source = ppQemuXmlChild(dev->node, "source");
-    g_autofree char *path = ppQemuXmlProp(source, "path");
-    g_autofree char *service = ppQemuXmlProp(source, "service");
+    xmlNodePtr source = ppXmlChild(dev->node, "source");
+    g_autofree char *path = ppXmlProp(source, "path");
+    g_autofree char *service = ppXmlProp(source, "service");
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(ppQemuChardevTypes); i++) {
@@ -81,7 +81,7 @@ char *
 ppQemuBuildChardev(const PpDeviceDef *dev, const char *chrId, GError **error)
 {
     const char *type = dev->type ? dev->type : "pty";
-    xmlNodePtr source = ppQemuXmlChild(dev->node, "source");
+    xmlNodePtr source = ppXmlChild(dev->node, "source");
     g_autofree char *what = NULL;
 
     if (g_str_equal(type, "pty") || g_str_equal(type, "null") || g_str_equal(type, "stdio"))
@@ -156,7 +156,7 @@ ppQemuBuildSerial(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
     }
     if (!g_str_equal(target, "isa-serial") || !ctx->machine->isaSerial)
         return ppQemuBuildSkipOrFail(ctx, dev, error);
-    if (!ppQemuXmlPropUInt(ppQemuXmlChild(dev->node, "target"), "port", 3, "serial target",
+    if (!ppXmlPropUInt(ppXmlChild(dev->node, "target"), "port", 3, "serial target", NULL,
                            &port, error) ||
         !(unit = ppQemuBuildChardevUnit(ctx, dev, "isa-serial", error)))
         return FALSE;
@@ -214,11 +214,11 @@ ppQemuChannelAddress(const PpQemuBuild *ctx,
 
     *ret_bus = NULL;
     if (dev->addr.type == PP_ADDRESS_VIRTIO_SERIAL &&
-        (!ppQemuXmlPropUInt(dev->addrNode, "controller", G_MAXINT, "virtio-serial address",
+        (!ppXmlPropUInt(dev->addrNode, "controller", G_MAXINT, "virtio-serial address", NULL,
                             &controller, error) ||
-         !ppQemuXmlPropUInt(dev->addrNode, "bus", G_MAXINT, "virtio-serial address", &bus,
+         !ppXmlPropUInt(dev->addrNode, "bus", G_MAXINT, "virtio-serial address", NULL, &bus,
                             error) ||
-         !ppQemuXmlPropUInt(dev->addrNode, "port", G_MAXINT, "virtio-serial address", ret_port,
+         !ppXmlPropUInt(dev->addrNode, "port", G_MAXINT, "virtio-serial address", NULL, ret_port,
                             error)))
         return FALSE;
     if (!ppQemuBuildRequireVirtioSerial(ctx, dev, (guint)controller, error))
@@ -234,7 +234,7 @@ gboolean
 ppQemuBuildChannel(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
     const char *id = ppQemuBuildAlias(ctx, dev);
-    g_autofree char *name = ppQemuXmlChildProp(dev->node, "target", "name");
+    g_autofree char *name = ppXmlChildProp(dev->node, "target", "name");
     g_autofree char *chrId = g_strdup_printf("char%s", id);
     g_autofree char *bus = NULL;
     guint64 port = 0;

@@ -95,7 +95,7 @@ ppQemuCheckIOMMUPlacement(const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuCheckIntelCachingMode(const PpQemuBuild *ctx, const PpDeviceDef *iommu, GError **error)
 {
-    g_autofree char *caching = ppQemuXmlChildProp(iommu->node, "driver", "caching_mode");
+    g_autofree char *caching = ppXmlChildProp(iommu->node, "driver", "caching_mode");
     guint i;
 
     if (!iommu->model || !g_str_equal(iommu->model, "intel") ||

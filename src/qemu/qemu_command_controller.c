@@ -214,9 +214,9 @@ ppQemuBuildUSBController(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **erro
     if (i == G_N_ELEMENTS(ppQemuUSBModels))
         return ppQemuBuildUnsupportedModel(dev, dev->model, error);
     startport = (guint64)MAX(ppQemuUSBModels[i].firstport, 0);
-    if (!ppQemuXmlPropUInt(dev->node, "ports", 15, "USB controller", &ports, error) ||
-        !ppQemuXmlPropUInt(ppQemuXmlChild(dev->node, "master"), "startport", 15,
-                           "USB controller", &startport, error) ||
+    if (!ppXmlPropUInt(dev->node, "ports", 15, "USB controller", NULL, &ports, error) ||
+        !ppXmlPropUInt(ppXmlChild(dev->node, "master"), "startport", 15,
+                           "USB controller", NULL, &startport, error) ||
         !ppQemuBuildRequirePCI(dev, error))
         return FALSE;
     unit = ppQemuBuildAddUnit(ctx, dev, ppQemuUSBModels[i].driver);
@@ -280,9 +280,9 @@ ppQemuBuildVirtioSerialController(PpQemuBuild *ctx, const PpDeviceDef *dev, GErr
 
     if (dev->model && !ppQemuVirtioModelParse(dev->model, &vmodel))
         return ppQemuBuildUnsupportedModel(dev, dev->model, error);
-    if (!ppQemuXmlPropUInt(dev->node, "ports", G_MAXUINT32, "virtio-serial controller", &ports,
+    if (!ppXmlPropUInt(dev->node, "ports", G_MAXUINT32, "virtio-serial controller", NULL, &ports,
                            error) ||
-        !ppQemuXmlPropUInt(dev->node, "vectors", G_MAXUINT32, "virtio-serial controller",
+        !ppXmlPropUInt(dev->node, "vectors", G_MAXUINT32, "virtio-serial controller", NULL,
                            &vectors, error) ||
         !(unit = ppQemuBuildVirtioUnit(ctx, dev, PP_QEMU_VIRTIO_SERIAL, vmodel, error)))
         return FALSE;

@@ -160,10 +160,10 @@ ppQemuBuildVFIO(PpQemuBuild *ctx, const PpDeviceDef *dev, xmlNodePtr source, GEr
                     what);
         return FALSE;
     }
-    if (!ppQemuXmlPropUInt(source, "domain", 0xffff, "hostdev source", &dom, error) ||
-        !ppQemuXmlPropUInt(source, "bus", 0xff, "hostdev source", &bus, error) ||
-        !ppQemuXmlPropUInt(source, "slot", 0x1f, "hostdev source", &slot, error) ||
-        !ppQemuXmlPropUInt(source, "function", 7, "hostdev source", &fn, error) ||
+    if (!ppXmlPropUInt(source, "domain", 0xffff, "hostdev source", NULL, &dom, error) ||
+        !ppXmlPropUInt(source, "bus", 0xff, "hostdev source", NULL, &bus, error) ||
+        !ppXmlPropUInt(source, "slot", 0x1f, "hostdev source", NULL, &slot, error) ||
+        !ppXmlPropUInt(source, "function", 7, "hostdev source", NULL, &fn, error) ||
         !ppQemuBuildRequirePCI(dev, error))
         return FALSE;
     host = g_strdup_printf("%04x:%02x:%02x.%x", (guint)dom, (guint)bus, (guint)slot, (guint)fn);
@@ -182,14 +182,14 @@ ppQemuBuildInterface(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
     const char *model = dev->model ? dev->model : ctx->machine->defaultNIC;
     const char *id = ppQemuBuildAlias(ctx, dev);
     g_autofree char *netdevId = g_strdup_printf("host%s", id);
-    g_autofree char *mac = ppQemuXmlChildProp(dev->node, "mac", "address");
+    g_autofree char *mac = ppXmlChildProp(dev->node, "mac", "address");
     g_autoptr(PpQemuProps) netdev = ppQemuPropsNew();
     PpQemuVirtioModel vmodel;
     PpQemuUnit *unit;
 
     if (dev->type && g_str_equal(dev->type, "hostdev"))
         return ppQemuBuildVFIO(ctx, dev,
-                               ppQemuXmlChild(ppQemuXmlChild(dev->node, "source"), "address"),
+                               ppXmlChild(ppXmlChild(dev->node, "source"), "address"),
                                error);
     if (ppQemuVirtioModelParse(model, &vmodel))
         unit = ppQemuBuildVirtioUnit(ctx, dev, PP_QEMU_VIRTIO_NET, vmodel, error);
@@ -211,14 +211,14 @@ ppQemuBuildInterface(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuBuildHostdev(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
-    g_autofree char *mode = ppQemuXmlProp(dev->node, "mode");
-    xmlNodePtr source = ppQemuXmlChild(dev->node, "source");
+    g_autofree char *mode = ppXmlProp(dev->node, "mode");
+    xmlNodePtr source = ppXmlChild(dev->node, "source");
 
     if ((mode && !g_str_equal(mode, "subsystem")) || !dev->type ||
         !g_str_equal(dev->type, "pci") ||
         (dev->driverName && !g_str_equal(dev->driverName, "vfio")))
         return ppQemuBuildSkipOrFail(ctx, dev, error);
-    return ppQemuBuildVFIO(ctx, dev, ppQemuXmlChild(source, "address"), error);
+    return ppQemuBuildVFIO(ctx, dev, ppXmlChild(source, "address"), error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -229,13 +229,13 @@ ppQemuBuildHostdev(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuBuildQXLProps(const PpDeviceDef *dev, PpQemuProps *props, GError **error)
 {
-    xmlNodePtr model = ppQemuXmlChild(dev->node, "model");
+    xmlNodePtr model = ppXmlChild(dev->node, "model");
     guint64 ram = 65536, vram = 65536, vram64 = 0, vgamem = 16384;
 
-    if (!ppQemuXmlPropUInt(model, "ram", G_MAXUINT32, "video model", &ram, error) ||
-        !ppQemuXmlPropUInt(model, "vram", G_MAXUINT32, "video model", &vram, error) ||
-        !ppQemuXmlPropUInt(model, "vram64", G_MAXUINT32, "video model", &vram64, error) ||
-        !ppQemuXmlPropUInt(model, "vgamem", G_MAXUINT32, "video model", &vgamem, error))
+    if (!ppXmlPropUInt(model, "ram", G_MAXUINT32, "video model", NULL, &ram, error) ||
+        !ppXmlPropUInt(model, "vram", G_MAXUINT32, "video model", NULL, &vram, error) ||
+        !ppXmlPropUInt(model, "vram64", G_MAXUINT32, "video model", NULL, &vram64, error) ||
+        !ppXmlPropUInt(model, "vgamem", G_MAXUINT32, "video model", NULL, &vgamem, error))
         return FALSE;
     ppQemuPropsAddUInt(props, "ram_size", ram * 1024);
     ppQemuPropsAddUInt(props, "vram_size", vram * 1024);
@@ -252,8 +252,8 @@ ppQemuBuildVGAMemProps(const PpDeviceDef *dev, const char *model, PpQemuProps *p
 {
     guint64 vram = 0;
 
-    if (!ppQemuXmlPropUInt(ppQemuXmlChild(dev->node, "model"), "vram", G_MAXUINT32,
-                           "video model", &vram, error))
+    if (!ppXmlPropUInt(ppXmlChild(dev->node, "model"), "vram", G_MAXUINT32,
+                           "video model", NULL, &vram, error))
         return FALSE;
     if (!vram)
         return TRUE;
@@ -316,7 +316,7 @@ ppQemuBuildVideo(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
         ppQemuPropsAddStr(unit->device, "id", ppQemuBuildAlias(ctx, dev));
         return TRUE;
     }
-    if (!ppQemuXmlPropUInt(ppQemuXmlChild(dev->node, "model"), "heads", 16, "video model",
+    if (!ppXmlPropUInt(ppXmlChild(dev->node, "model"), "heads", 16, "video model", NULL,
                            &heads, error) ||
         !(unit = ppQemuBuildVideoUnit(ctx, dev, primary, error)))
         return FALSE;
@@ -347,7 +347,7 @@ ppQemuBuildHDACodecs(PpQemuBuild *ctx, const PpDeviceDef *dev, const char *id)
 
         if (cur->type != XML_ELEMENT_NODE || !g_str_equal((const char *)cur->name, "codec"))
             continue;
-        type = ppQemuXmlProp(cur, "type");
+        type = ppXmlProp(cur, "type");
         driver = g_strdup_printf("hda-%s", type ? type : "duplex");
         codecId = g_strdup_printf("%s-codec%u", id, cad);
         unit = ppQemuBuildAddUnit(ctx, dev, driver);
@@ -413,7 +413,7 @@ ppQemuBuildSound(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuBuildWatchdog(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
-    g_autofree char *action = ppQemuXmlProp(dev->node, "action");
+    g_autofree char *action = ppXmlProp(dev->node, "action");
     const char *model = dev->model ? dev->model : "";
     PpQemuUnit *unit;
 
@@ -441,9 +441,9 @@ ppQemuBuildWatchdog(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuBuildRNGBackend(const PpDeviceDef *dev, const char *objId, char **ret, GError **error)
 {
-    xmlNodePtr backend = ppQemuXmlChild(dev->node, "backend");
-    g_autofree char *model = ppQemuXmlProp(backend, "model");
-    g_autofree char *file = ppQemuXmlText(backend);
+    xmlNodePtr backend = ppXmlChild(dev->node, "backend");
+    g_autofree char *model = ppXmlProp(backend, "model");
+    g_autofree char *file = ppXmlText(backend);
     g_autoptr(PpQemuProps) props = ppQemuPropsNew();
 
     if (model && g_str_equal(model, "builtin")) {
@@ -465,15 +465,15 @@ ppQemuBuildRNG(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
     const char *id = ppQemuBuildAlias(ctx, dev);
     g_autofree char *objId = g_strdup_printf("obj%s", id);
-    xmlNodePtr rate = ppQemuXmlChild(dev->node, "rate");
+    xmlNodePtr rate = ppXmlChild(dev->node, "rate");
     guint64 bytes = 0, period = 0;
     char *backend = NULL;
     PpQemuUnit *unit;
 
     if (!ppQemuBuildRNGBackend(dev, objId, &backend, error))
         return FALSE;
-    if (!ppQemuXmlPropUInt(rate, "bytes", G_MAXUINT64, "rng rate", &bytes, error) ||
-        !ppQemuXmlPropUInt(rate, "period", G_MAXUINT32, "rng rate", &period, error) ||
+    if (!ppXmlPropUInt(rate, "bytes", G_MAXUINT64, "rng rate", NULL, &bytes, error) ||
+        !ppXmlPropUInt(rate, "period", G_MAXUINT32, "rng rate", NULL, &period, error) ||
         !(unit = ppQemuBuildVirtioModelUnit(ctx, dev, dev->model, PP_QEMU_VIRTIO_RNG, error))) {
         g_free(backend);
         return FALSE;
@@ -509,14 +509,14 @@ ppQemuBuildAddUSBAddress(const PpQemuBuild *ctx,
                          PpQemuProps *props,
                          GError **error)
 {
-    g_autofree char *port = ppQemuXmlProp(dev->addrNode, "port");
+    g_autofree char *port = ppXmlProp(dev->addrNode, "port");
     g_autofree char *bus = NULL;
     const PpDeviceDef *ctrl;
     guint64 index = 0;
 
     if (dev->addr.type != PP_ADDRESS_USB)
         return TRUE;
-    if (!ppQemuXmlPropUInt(dev->addrNode, "bus", G_MAXINT, "USB address", &index, error))
+    if (!ppXmlPropUInt(dev->addrNode, "bus", G_MAXINT, "USB address", NULL, &index, error))
         return FALSE;
     if (!(ctrl = ppQemuBuildFindController(ctx, "usb", (guint)index))) {
         g_autofree char *what = ppDeviceDefDescribe(dev);
@@ -549,7 +549,7 @@ static gboolean
 ppQemuBuildInput(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
     const char *bus = dev->bus ? dev->bus : "";
-    g_autofree char *evdev = ppQemuXmlChildProp(dev->node, "source", "evdev");
+    g_autofree char *evdev = ppXmlChildProp(dev->node, "source", "evdev");
     PpQemuUnit *unit = NULL;
     size_t i;
 
@@ -582,12 +582,12 @@ static gboolean
 ppQemuBuildFilesystem(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
     const char *id = ppQemuBuildAlias(ctx, dev);
-    g_autofree char *mode = ppQemuXmlProp(dev->node, "accessmode");
-    g_autofree char *dir = ppQemuXmlChildProp(dev->node, "source", "dir");
-    g_autofree char *tag = ppQemuXmlChildProp(dev->node, "target", "dir");
+    g_autofree char *mode = ppXmlProp(dev->node, "accessmode");
+    g_autofree char *dir = ppXmlChildProp(dev->node, "source", "dir");
+    g_autofree char *tag = ppXmlChildProp(dev->node, "target", "dir");
     g_autofree char *escaped = ppQemuKeyvalEscape(dir ? dir : "");
     g_autofree char *fsdevId = g_strdup_printf("fsdev-%s", id);
-    gboolean readonly = ppQemuXmlChild(dev->node, "readonly") != NULL;
+    gboolean readonly = ppXmlChild(dev->node, "readonly") != NULL;
     PpQemuUnit *unit;
 
     if ((dev->type && !g_str_equal(dev->type, "mount")) ||
@@ -613,14 +613,14 @@ ppQemuBuildFilesystem(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuBuildIntelIOMMUProps(const PpDeviceDef *dev, PpQemuProps *props, GError **error)
 {
-    xmlNodePtr driver = ppQemuXmlChild(dev->node, "driver");
-    g_autofree char *intremap = ppQemuXmlProp(driver, "intremap");
-    g_autofree char *caching = ppQemuXmlProp(driver, "caching_mode");
-    g_autofree char *eim = ppQemuXmlProp(driver, "eim");
-    g_autofree char *iotlb = ppQemuXmlProp(driver, "iotlb");
+    xmlNodePtr driver = ppXmlChild(dev->node, "driver");
+    g_autofree char *intremap = ppXmlProp(driver, "intremap");
+    g_autofree char *caching = ppXmlProp(driver, "caching_mode");
+    g_autofree char *eim = ppXmlProp(driver, "eim");
+    g_autofree char *iotlb = ppXmlProp(driver, "iotlb");
     guint64 awBits = 0;
 
-    if (!ppQemuXmlPropUInt(driver, "aw_bits", 64, "iommu driver", &awBits, error))
+    if (!ppXmlPropUInt(driver, "aw_bits", 64, "iommu driver", NULL, &awBits, error))
         return FALSE;
     if (intremap)
         ppQemuPropsAddStr(props, "intremap", intremap);
@@ -669,11 +669,11 @@ ppQemuBuildIOMMU(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 static gboolean
 ppQemuBuildVsock(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
-    xmlNodePtr cid = ppQemuXmlChild(dev->node, "cid");
+    xmlNodePtr cid = ppXmlChild(dev->node, "cid");
     guint64 guestCid = 3; /* the lowest guest CID; 0-2 are reserved */
     PpQemuUnit *unit;
 
-    if (!ppQemuXmlPropUInt(cid, "address", G_MAXUINT32, "vsock cid", &guestCid, error) ||
+    if (!ppXmlPropUInt(cid, "address", G_MAXUINT32, "vsock cid", NULL, &guestCid, error) ||
         !(unit = ppQemuBuildVirtioModelUnit(ctx, dev, dev->model, PP_QEMU_VIRTIO_VSOCK, error)))
         return FALSE;
     ppQemuPropsAddStr(unit->device, "id", ppQemuBuildAlias(ctx, dev));
@@ -698,7 +698,7 @@ ppQemuBuildPanic(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
     }
     if (!g_str_equal(model, "isa") || !ctx->machine->isaSerial)
         return ppQemuBuildSkipOrFail(ctx, dev, error);
-    if (!ppQemuXmlPropUInt(dev->addrNode, "iobase", 0xffff, "panic address", &iobase, error))
+    if (!ppXmlPropUInt(dev->addrNode, "iobase", 0xffff, "panic address", NULL, &iobase, error))
         return FALSE;
     unit = ppQemuBuildAddUnit(ctx, dev, "pvpanic");
     if (iobase)

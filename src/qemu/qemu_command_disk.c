@@ -12,16 +12,16 @@
 static char *
 ppQemuDiskSource(const PpDeviceDef *dev)
 {
-    xmlNodePtr source = ppQemuXmlChild(dev->node, "source");
-    char *path = ppQemuXmlProp(source, "file");
+    xmlNodePtr source = ppXmlChild(dev->node, "source");
+    char *path = ppXmlProp(source, "file");
 
-    return path ? path : ppQemuXmlProp(source, "dev");
+    return path ? path : ppXmlProp(source, "dev");
 }
 
 static gboolean
 ppQemuDiskIsReadonly(const PpDeviceDef *dev)
 {
-    return ppQemuXmlChild(dev->node, "readonly") ||
+    return ppXmlChild(dev->node, "readonly") ||
            (dev->device && g_str_equal(dev->device, "cdrom"));
 }
 
@@ -35,7 +35,7 @@ ppQemuBuildDiskBackend(PpQemuBuild *ctx,
                        GError **error)
 {
     g_autofree char *path = ppQemuDiskSource(dev);
-    g_autofree char *format = ppQemuXmlChildProp(dev->node, "driver", "type");
+    g_autofree char *format = ppXmlChildProp(dev->node, "driver", "type");
     guint n = GPOINTER_TO_UINT(g_hash_table_lookup(ctx->diskNodes, dev));
     g_autofree char *storage = g_strdup_printf("libvirt-%u-storage", n);
     g_autoptr(PpQemuProps) file = ppQemuPropsNew();

@@ -177,7 +177,7 @@ ppQemuBuildVirtioUnit(PpQemuBuild *ctx,
                       GError **error)
 {
     const PpQemuVirtioInfo *info = &ppQemuVirtioDevices[kind];
-    xmlNodePtr driverNode = ppQemuXmlChild(dev->node, "driver");
+    xmlNodePtr driverNode = ppXmlChild(dev->node, "driver");
     g_autofree char *driver = NULL;
     PpQemuUnit *unit;
 

@@ -11,88 +11,12 @@
 #include "qemu_commandpriv.h"
 #include "pperror.h"
 
-char *
-ppQemuXmlProp(xmlNodePtr node, const char *name)
-{
-    xmlChar *val;
-    char *ret;
-
-    if (!node || !(val = xmlGetNoNsProp(node, (const xmlChar *)name)))
-        return NULL;
-    ret = g_strdup((const char *)val);
-    xmlFree(val);
-    return ret;
-}
-
-xmlNodePtr
-ppQemuXmlChild(xmlNodePtr node, const char *name)
-{
-    xmlNodePtr cur;
-
-    if (!node)
-        return NULL;
-    for (cur = node->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
-            g_str_equal((const char *)cur->name, name))
-            return cur;
-    }
-    return NULL;
-}
-
-char *
-ppQemuXmlChildProp(xmlNodePtr node, const char *child, const char *name)
-{
-    return ppQemuXmlProp(ppQemuXmlChild(node, child), name);
-}
-
-/* The element's text, stripped; NULL for no element or empty text. */
-char *
-ppQemuXmlText(xmlNodePtr node)
-{
-    xmlChar *content;
-    char *text;
-
-    if (!node || !(content = xmlNodeGetContent(node)))
-        return NULL;
-    text = g_strstrip(g_strdup((const char *)content));
-    xmlFree(content);
-    if (!*text) {
-        g_free(text);
-        return NULL;
-    }
-    return text;
-}
-
 gboolean
 ppQemuXmlPropIsYes(xmlNodePtr node, const char *name, const char *yes)
 {
-    g_autofree char *val = ppQemuXmlProp(node, name);
+    g_autofree char *val = ppXmlProp(node, name);
 
     return val && g_str_equal(val, yes);
-}
-
-gboolean
-ppQemuXmlPropUInt(xmlNodePtr node,
-                  const char *name,
-                  guint64 max,
-                  const char *what,
-                  guint64 *ret,
-                  GError **error)
-{
-    g_autofree char *val = ppQemuXmlProp(node, name);
-    char *end = NULL;
-    guint64 num;
-
-    if (!val)
-        return TRUE;
-    num = g_ascii_strtoull(val, &end, 0);
-    if (!g_ascii_isdigit(val[0]) || *end != '\0' || num > max) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("Invalid value '%1$s' for attribute '%2$s' of %3$s"), val, name, what);
-        return FALSE;
-    }
-    *ret = num;
-    return TRUE;
 }
 
 /* libvirt's units (virScaleInteger): powers of 1024 for "KiB"/"K"/"k",
@@ -133,8 +57,8 @@ ppQemuXmlSizeBytes(xmlNodePtr node,
                    guint64 *ret,
                    GError **error)
 {
-    g_autofree char *text = value ? ppQemuXmlProp(node, value) : ppQemuXmlText(node);
-    g_autofree char *unit = ppQemuXmlProp(node, unitAttr);
+    g_autofree char *text = value ? ppXmlProp(node, value) : ppXmlText(node);
+    g_autofree char *unit = ppXmlProp(node, unitAttr);
     guint64 scale = 1024;
     guint64 num;
     char *end = NULL;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "qemu_command.h"
+#include "xml_util.h"
 
 #include <libxml/tree.h>
 
@@ -45,19 +46,9 @@ char *ppQemuPropsFormat(const PpQemuProps *props);
 /* XML access (qemu_command_xml.c)                                     */
 
 /* Every function accepts a NULL node and then returns NULL/absent. */
-char *ppQemuXmlProp(xmlNodePtr node, const char *name);
-xmlNodePtr ppQemuXmlChild(xmlNodePtr node, const char *name);
-char *ppQemuXmlChildProp(xmlNodePtr node, const char *child, const char *name);
-char *ppQemuXmlText(xmlNodePtr node);
 gboolean ppQemuXmlPropIsYes(xmlNodePtr node, const char *name, const char *yes);
 /* An unsigned attribute as libvirt reads it (base 0): FALSE with a
  * PP_ERROR_CONFIG @error if present but invalid; @ret untouched if absent. */
-gboolean ppQemuXmlPropUInt(xmlNodePtr node,
-                           const char *name,
-                           guint64 max,
-                           const char *what,
-                           guint64 *ret,
-                           GError **error);
 /* A size with libvirt's unit attribute (default KiB), in bytes. */
 gboolean ppQemuXmlSizeBytes(xmlNodePtr node,
                             const char *unitAttr,
