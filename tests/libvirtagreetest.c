@@ -189,23 +189,6 @@ testListDomainFiles(const char *dir)
     return files;
 }
 
-/* Remove the tree libvirt made under @path; symlinks are not followed. */
-static void
-testRemoveTree(const char *path)
-{
-    g_autoptr(GDir) dir = NULL;
-    const char *name;
-
-    if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) && (dir = g_dir_open(path, 0, NULL))) {
-        while ((name = g_dir_read_name(dir))) {
-            g_autofree char *child = g_build_filename(path, name, NULL);
-
-            testRemoveTree(child);
-        }
-    }
-    if (g_remove(path) < 0)
-        g_printerr("# cannot remove '%s': %s\n", path, g_strerror(errno));
-}
 
 /* A fresh embed root in the build directory, and one connection to it. */
 static gboolean
@@ -261,7 +244,7 @@ main(int argc, char **argv)
 
     ppLibvirtClose(agree.conn);
     if (agree.root && ret == 0)
-        testRemoveTree(agree.root);
+        ppTestRemoveTree(agree.root);
     else if (agree.root)
         g_printerr("# embed root kept for its logs: %s\n", agree.root);
     g_free(agree.root);

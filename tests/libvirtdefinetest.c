@@ -790,23 +790,6 @@ testToolErrors(void)
 /* ------------------------------------------------------------------ */
 /* Harness                                                             */
 
-/* Remove the tree libvirt made under @path; symlinks are not followed. */
-static void
-testRemoveTree(const char *path)
-{
-    g_autoptr(GDir) dir = NULL;
-    const char *name;
-
-    if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) && (dir = g_dir_open(path, 0, NULL))) {
-        while ((name = g_dir_read_name(dir))) {
-            g_autofree char *child = g_build_filename(path, name, NULL);
-
-            testRemoveTree(child);
-        }
-    }
-    if (g_remove(path) < 0)
-        g_printerr("# cannot remove '%s': %s\n", path, g_strerror(errno));
-}
 
 /*
  * Short names under the build directory: libvirt puts each guest's QMP
@@ -846,8 +829,8 @@ testDefineCleanup(int ret)
     }
     ppLibvirtClose(state.conn);
     if (ret == 0) {
-        testRemoveTree(state.root);
-        testRemoveTree(state.cliState);
+        ppTestRemoveTree(state.root);
+        ppTestRemoveTree(state.cliState);
     } else if (state.root) {
         g_printerr("# embed roots kept for their logs: %s %s\n", state.root, state.cliRoot);
     }

@@ -369,22 +369,6 @@ checkDevice(const char *name, guint i, const Expected *exp, GHashTable *replies,
                 addr ? addr : "(none)", exp->devfn);
 }
 
-static void
-removeTree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-
-        if (g_file_test(child, G_FILE_TEST_IS_DIR))
-            removeTree(child);
-        else
-            g_assert_cmpint(g_unlink(child), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(path), ==, 0);
-}
 
 /* Starts @golden and checks every device's place. */
 static void
@@ -410,7 +394,7 @@ agree(const char *name, char **golden)
         g_error("%s: QEMU did not start, or did not quit:\n%s", name, output);
     for (i = 0; i < devices->len; i++)
         checkDevice(name, i, g_ptr_array_index(devices, i), replies, output);
-    removeTree(s.dir);
+    ppTestRemoveTree(s.dir);
     scratchClear(&s);
 }
 

@@ -5,6 +5,8 @@
  */
 #include "testutils.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,4 +121,21 @@ ppTestListDir(const char *dir, const char *suffix)
     }
     g_ptr_array_sort(ret, ppTestCompareStrings);
     return ret;
+}
+
+void
+ppTestRemoveTree(const char *path)
+{
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+
+    if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) && (dir = g_dir_open(path, 0, NULL))) {
+        while ((name = g_dir_read_name(dir))) {
+            g_autofree char *child = g_build_filename(path, name, NULL);
+
+            ppTestRemoveTree(child);
+        }
+    }
+    if (g_remove(path) < 0)
+        g_printerr("# cannot remove '%s': %s\n", path, g_strerror(errno));
 }

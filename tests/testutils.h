@@ -29,3 +29,7 @@ gboolean ppTestCompareToFile(const char *actual, const char *path);
 
 /* Files in @dir whose names end in @suffix, sorted. (transfer full) */
 GPtrArray *ppTestListDir(const char *dir, const char *suffix);
+
+/* Remove @path and everything below it (symlinks are not followed);
+ * what cannot be removed is reported, not fatal. */
+void ppTestRemoveTree(const char *path);
