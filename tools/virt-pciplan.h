@@ -10,7 +10,7 @@
 #include "qemu_domain_address.h"
 
 /*
- * Exit statuses, documented in docs/virt-pciplan.rst; scripts rely on them.
+ * Exit statuses, documented in README.md and --help; scripts rely on them.
  */
 typedef enum {
     PP_EXIT_OK = 0,
