@@ -328,6 +328,35 @@ testQemuPrefixTaken(void)
     g_assert_true(((PpDeviceDef *)g_ptr_array_index(again->devices, 0))->ioReserveKnown);
 }
 
+/* A user's alias may hold quotes and ampersands: the mirror escapes it. */
+static void
+testAliasEscaped(void)
+{
+    const char *xml =
+        "<domain type='qemu'>\n  <name>t</name>\n"
+        "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+        "  <devices>\n"
+        "    <rng model='virtio'><target hotpluggable='no'/><alias name=\"ua-it's&amp;\"/></rng>\n"
+        "  </devices>\n</domain>\n";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = parseOrFail(xml, &err);
+    g_autoptr(PpDomainDef) again = NULL;
+    g_autofree char *out = NULL;
+    gsize outlen;
+    PpDeviceDef *rng;
+
+    g_assert_no_error(err);
+    rng = g_ptr_array_index(def->devices, 0);
+    g_assert_cmpstr(rng->alias, ==, "ua-it's&");
+    rng->ioReserveZero = TRUE;
+    out = ppDomainDefFormat(def, &outlen, &err);
+    g_assert_no_error(err);
+    again = ppDomainDefParseString(out, outlen, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(out, "alias='ua-it&apos;s&amp;'"));
+    g_assert_true(((PpDeviceDef *)g_ptr_array_index(again->devices, 0))->ioReserveKnown);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -346,6 +375,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/writer", testWriter);
     g_test_add_func("/conf/hints-from-metadata", testHintsFromMetadata);
     g_test_add_func("/conf/qemu-prefix-taken", testQemuPrefixTaken);
+    g_test_add_func("/conf/alias-escaped", testAliasEscaped);
 
     corpus = g_strdup(g_getenv("PP_TEST_CORPUSDIR"));
     g_assert_nonnull(corpus);

@@ -355,9 +355,13 @@ ppDomainDefFormatHints(const PpDomainDef *def, const char *unit)
     for (i = 0; i < def->devices->len; i++) {
         const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
 
+        g_autofree char *alias = NULL;
+
         if (!dev->alias || !ppDeviceHintsPresent(&dev->hints))
             continue;
-        g_string_append_printf(buf, "\n%s<pciplan:device alias='%s'", unit, dev->alias);
+        /* A user's alias is any string; ours never needs escaping. */
+        alias = g_markup_escape_text(dev->alias, -1);
+        g_string_append_printf(buf, "\n%s<pciplan:device alias='%s'", unit, alias);
         if (dev->hints.hotpluggable != PP_TRISTATE_ABSENT)
             g_string_append_printf(buf, " hotpluggable='%s'",
                                    dev->hints.hotpluggable == PP_TRISTATE_YES ? "yes" : "no");
@@ -520,14 +524,16 @@ ppDomainDefEditQemuOverride(const PpDomainDef *def, const char *unit, GArray *ed
 
     for (i = 0; i < def->devices->len; i++) {
         const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autofree char *alias = NULL;
 
         if (!dev->ioReserveZero || dev->ioReserveKnown || !dev->alias)
             continue;
+        alias = g_markup_escape_text(dev->alias, -1);
         g_ptr_array_add(lines,
                         g_strdup_printf("<%1$s:device alias='%2$s'>\n%3$s<%1$s:frontend>\n%3$s%3$s"
                                         "<%1$s:property name='io-reserve' type='unsigned' value='0'/>"
                                         "\n%3$s</%1$s:frontend>\n</%1$s:device>",
-                                        prefix, dev->alias, unit));
+                                        prefix, alias, unit));
     }
     if (lines->len == 0)
         return;
