@@ -1,6 +1,8 @@
 /*
  * domainfuzz.c: hostile input through parse -> plan -> format -> parse
  *
+ * The command line of every plan that parses again is built too.
+ *
  * Built two ways: with -Dfuzzing=true and clang, a libFuzzer target
  * (tests/fuzz/domainfuzz -max_total_time=600 CORPUS_DIR); always, a
  * regression test that replays tests/fuzz/regressions/ and the planner's
@@ -13,6 +15,7 @@
 #include "domain_conf.h"
 #include "domain_format.h"
 #include "qemu_domain_address.h"
+#include "qemu_command.h"
 
 #include <stdint.h>
 
@@ -32,8 +35,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((out = ppDomainDefFormat(def, &len, &err))) {
         g_autoptr(PpDomainDef) again = ppDomainDefParseString(out, len, &err);
 
+        g_auto(GStrv) argv = NULL;
+
         if (!again)
             g_error("a written plan does not parse: %s", err->message);
+        argv = ppQemuBuildCommandLine(again, NULL, NULL);
     }
     return 0;
 }
