@@ -21,11 +21,12 @@ ppQemuMachineCanonical(const PpQemuMachine *m, const char *machine)
     return machine;
 }
 
-/* (transfer none) QEMU's binary for @arch, which the lookup accepted. */
+/* (transfer none) QEMU's binary for @arch (NULL: the family's own), which
+ * the lookup accepted. */
 const char *
 ppQemuMachineEmulator(const PpQemuMachine *m, const char *arch)
 {
-    if (m->arch32 && g_str_equal(arch, m->arch32))
+    if (arch && m->arch32 && g_str_equal(arch, m->arch32))
         return m->emulator32;
     return m->emulator;
 }
