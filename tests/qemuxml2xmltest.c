@@ -185,6 +185,8 @@ static const TestCase cases[] = {
     OK("aarch64-virt-e1000e"),
     OK("aarch64-virt-graphics"),
     OK("aarch64-virt-user-root-port"),
+    /* a USB controller without a model is libvirt's qemu-xhci, on PCI */
+    OK("aarch64-virt-usb-no-model"),
     FAIL("aarch64-virt-mmio-exhausted-error", PP_ERROR_EXHAUSTED),
     FAIL("aarch64-virt-mmio-hotplug-error", PP_ERROR_CONFIG),
     OK("aarch64-virt-pref-pci-bridge"),

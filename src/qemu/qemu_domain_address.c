@@ -27,6 +27,7 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .videoSlot = 1,
         .virtioMMIOTransports = 0,
         .defaultMemballoon = TRUE,
+        .implicitUSB = "qemu-xhci",
         .defaultUSB = "qemu-xhci",
         .defaultVideo = "cirrus",
         .defaultSCSI = "lsilogic",
@@ -53,6 +54,7 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .videoSlot = 2,
         .virtioMMIOTransports = 0,
         .defaultMemballoon = TRUE,
+        .implicitUSB = "piix3-uhci",
         .defaultUSB = "piix3-uhci",
         .defaultVideo = "cirrus",
         .defaultSCSI = "lsilogic",
@@ -79,7 +81,8 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .videoSlot = -1,
         .virtioMMIOTransports = 32,
         .defaultMemballoon = FALSE,
-        .defaultUSB = NULL,
+        .implicitUSB = NULL,
+        .defaultUSB = "qemu-xhci",
         .defaultVideo = "virtio",
         .defaultSCSI = "lsilogic",
         .expanders = TRUE,
@@ -102,7 +105,8 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .videoSlot = -1,
         .virtioMMIOTransports = 8,
         .defaultMemballoon = TRUE,
-        .defaultUSB = NULL,
+        .implicitUSB = NULL,
+        .defaultUSB = "qemu-xhci",
         .defaultVideo = "virtio",
         .defaultSCSI = "lsilogic",
         /* no firmware of riscv64 virt in QEMU 7.2 describes a pxb-pcie */
@@ -607,8 +611,8 @@ ppQemuDomainAddImplicitDevices(PpDomainDef *def, const PpQemuMachine *machine, P
                           machine->pcie ? "pcie-root" : "pci-root");
     if (machine->kind == PP_QEMU_MACHINE_Q35 && !ppQemuFindController(def, "sata", 0))
         ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, "sata", 0, NULL);
-    if (machine->defaultUSB && !ppQemuFindController(def, "usb", -1))
-        ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, "usb", 0, machine->defaultUSB);
+    if (machine->implicitUSB && !ppQemuFindController(def, "usb", -1))
+        ppQemuAddImplicit(def, plan, PP_DEVICE_CONTROLLER, "usb", 0, machine->implicitUSB);
 
     for (i = 0; i < G_N_ELEMENTS(diskBuses); i++) {
         const char *type = diskBuses[i];

@@ -34,7 +34,8 @@ typedef struct {
 
     /* libvirt's defaults */
     gboolean defaultMemballoon;  /* libvirt adds a virtio memballoon */
-    const char *defaultUSB;      /* model of the USB controller libvirt adds, NULL none */
+    const char *implicitUSB;     /* model of the USB controller libvirt adds, NULL none */
+    const char *defaultUSB;      /* model of a USB controller given without one */
     const char *defaultVideo;    /* video model libvirt adds for <graphics> */
     const char *defaultSCSI;     /* SCSI controller model libvirt picks */
     const char *defaultNIC;      /* <interface> model libvirt picks */
