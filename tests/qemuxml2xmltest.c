@@ -148,6 +148,12 @@ static const TestCase cases[] = {
     FAIL("q35-pref-expander-needs-node-error", PP_ERROR_CONFIG),
     FAIL("q35-pref-pci-expander-error", PP_ERROR_CONFIG),
     FAIL("q35-pref-integrated-conflict-error", PP_ERROR_CONFIG),
+    /* with hotpluggable='no': 'pcie' still means a port (shared), 'pci' a
+     * conventional bus, not the root bus */
+    OK("q35-pref-pcie-cold"),
+    OK("q35-pref-pci-cold"),
+    /* a user's address that contradicts the device's own hint */
+    FAIL("q35-address-contradicts-hint-error", PP_ERROR_CONFIG),
     /* numaNode: one pcie-expander-bus per node, root ports on it, busNr
      * ranges split from the top so that no two root complexes overlap */
     OK("q35-numa"),

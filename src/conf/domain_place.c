@@ -397,6 +397,10 @@ ppPlacerClassify(const PpPlacer *placer, const PpDeviceDef *dev, PpPCIConnectFla
         dev->hints.preferredConnection == PP_CONNECTION_PCIE_ROOT ||
         dev->hints.preferredConnection == PP_CONNECTION_PCI_ROOT)
         return PP_PLACE_CLASS_INTEGRATED;
+    /* preferredConnection='pci' asks for a conventional PCI bus, which on
+     * a PCIe machine the root bus is not. */
+    if (!hotplug && dev->hints.preferredConnection == PP_CONNECTION_PCI && placer->policy.pcie)
+        return PP_PLACE_CLASS_LEGACY;
     if (!hotplug)
         return (flags & PP_PCI_CONNECT_TYPE_PCIE_DEVICE) ? PP_PLACE_CLASS_COLD
                                                           : PP_PLACE_CLASS_INTEGRATED;
@@ -949,7 +953,8 @@ ppPlacerPlaceCold(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError *
         ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
         return TRUE;
     }
-    if (!placer->coldShared &&
+    /* preferredConnection='pcie' wants a port, not the root bus. */
+    if (!placer->coldShared && dev->hints.preferredConnection != PP_CONNECTION_PCIE &&
         ppPCIBusTakeAggregate(placer->root, &placer->integratedCursor, &addr)) {
         ppPlacerAssign(placer, dev, &addr, TRUE);
         return TRUE;
@@ -1374,6 +1379,75 @@ ppPlacerAssignBusNumbers(PpPlacer *placer, GError **error)
     return TRUE;
 }
 
+/* Does a device on @bus satisfy preferredConnection @pref? */
+static gboolean
+ppPlacerBusMatchesConnection(const PpPCIBus *bus, PpConnection pref)
+{
+    switch (pref) {
+    case PP_CONNECTION_NONE:
+    case PP_CONNECTION_VIRTIO_MMIO:
+    case PP_CONNECTION_LAST:
+        return TRUE;
+    case PP_CONNECTION_PCI:
+        return !ppPCIBusIsPort(bus) && bus->model != PP_CONTROLLER_MODEL_PCIE_ROOT;
+    case PP_CONNECTION_PCIE:
+        return ppPCIBusIsPort(bus);
+    case PP_CONNECTION_PCI_ROOT:
+        return bus->model == PP_CONTROLLER_MODEL_PCI_ROOT;
+    case PP_CONNECTION_PCIE_ROOT:
+        return bus->model == PP_CONTROLLER_MODEL_PCIE_ROOT;
+    case PP_CONNECTION_PCIE_ROOT_PORT:
+        return bus->model == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+    case PP_CONNECTION_PCIE_SWITCH_DOWNSTREAM_PORT:
+        return bus->model == PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT;
+    case PP_CONNECTION_PCI_BRIDGE:
+        return bus->model == PP_CONTROLLER_MODEL_PCI_BRIDGE;
+    case PP_CONNECTION_PCIE_TO_PCI_BRIDGE:
+        return bus->model == PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE;
+    case PP_CONNECTION_PCIE_EXPANDER_BUS:
+    case PP_CONNECTION_PCI_EXPANDER_BUS:
+        return bus->complex != 0;
+    }
+    return FALSE;
+}
+
+/*
+ * verify: every device's hints hold where it ended up. Placement honours
+ * them by construction; this catches a user's address that contradicts
+ * the device's own hint (a hint is never silently ignored).
+ */
+static gboolean
+ppPlacerVerifyHints(const PpPlacer *placer, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < placer->def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(placer->def->devices, i);
+        const PpPCIBus *bus;
+        g_autofree char *what = NULL;
+        g_autofree char *addr = NULL;
+        g_autofree char *hint = NULL;
+
+        if (dev->addr.type != PP_ADDRESS_PCI || !ppDeviceHintsPresent(&dev->hints) ||
+            !(bus = ppPCIAddressSetGetBus(placer->set, dev->addr.pci.bus)))
+            continue;
+        if (ppPlacerBusMatchesConnection(bus, dev->hints.preferredConnection) &&
+            (dev->hints.numaNode < 0 || bus->numaNode == dev->hints.numaNode))
+            continue;
+        what = ppDeviceDefDescribe(dev);
+        addr = ppPCIAddressFormat(&dev->addr.pci);
+        hint = dev->hints.numaNode >= 0 && bus->numaNode != dev->hints.numaNode
+                   ? g_strdup_printf("numaNode='%d'", dev->hints.numaNode)
+                   : g_strdup_printf("preferredConnection='%s'",
+                                     ppConnectionToString(dev->hints.preferredConnection));
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has the address %2$s, on a %3$s (bus %4$u), which contradicts its own %5$s; remove the address or the hint"),
+                    what, addr, ppPCIControllerModelToString(bus->model), bus->index, hint);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /*
  * verify: every slot that uses other functions has a function 0 (a guest
  * finds a slot's functions through function 0); then multifunction='on'
@@ -1406,6 +1480,8 @@ ppPlacerFinish(PpPlacer *placer, GError **error)
             }
         }
     }
+    if (!ppPlacerVerifyHints(placer, error))
+        return FALSE;
     ppPCIAddressSetMarkMultifunction(placer->set);
     return ppPlacerAssignBusNumbers(placer, error);
 }
