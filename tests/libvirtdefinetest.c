@@ -22,6 +22,7 @@
 #include "pperror.h"
 #include "qemu_domain_address.h"
 #include "testutils.h"
+#include "testtool.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -532,64 +533,16 @@ testAttachErrors(void)
 /* ------------------------------------------------------------------ */
 /* The tool itself                                                     */
 
-typedef struct {
-    int status;
-    char *out;
-    char *err;
-} RunResult;
-
-static void
-runResultClear(RunResult *res)
-{
-    g_free(res->out);
-    g_free(res->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunResult, runResultClear);
-
-static GSubprocess *
-testSpawnTool(const char *const *args, GSubprocessFlags flags)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(flags);
-    g_autoptr(GError) err = NULL;
-    GSubprocess *proc;
-
-    g_ptr_array_add(argv, (gpointer)g_getenv("PP_TEST_TOOL"));
-    for (; *args; args++)
-        g_ptr_array_add(argv, (gpointer)*args);
-    g_ptr_array_add(argv, NULL);
-    g_subprocess_launcher_setenv(launcher, "XDG_STATE_HOME", state.cliState, TRUE);
-    proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &err);
-    g_assert_no_error(err);
-    return proc;
-}
-
-static void
-runTool(RunResult *res, const char *const *args)
-{
-    g_autoptr(GSubprocess) proc = testSpawnTool(args, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
-    g_autoptr(GError) err = NULL;
-
-    g_subprocess_communicate_utf8(proc, NULL, NULL, &res->out, &res->err, &err);
-    g_assert_no_error(err);
-    /* As a shell reports a signal: 128 + its number. */
-    if (g_subprocess_get_if_exited(proc))
-        res->status = g_subprocess_get_exit_status(proc);
-    else
-        res->status = 128 + g_subprocess_get_term_sig(proc);
-}
-
 /* Run the tool; check its status and that stdout (or stderr) holds
  * @needle. A mismatch fails the case without ending the process, so that
  * the guests the tool left running are still stopped. */
 static gboolean
 checkTool(int status, const char *needle, gboolean onStderr, const char *const *args)
 {
-    g_auto(RunResult) res = { 0 };
+    g_auto(PpTestRun) res = { 0 };
     const char *text;
 
-    runTool(&res, args);
+    ppTestRunTool(&res, NULL, state.cliState, args);
     text = onStderr ? res.err : res.out;
     if (res.status == status && strstr(text, needle))
         return TRUE;
@@ -744,7 +697,7 @@ testToolWait(void)
     g_autoptr(GDataInputStream) out = NULL;
     g_autoptr(GError) err = NULL;
 
-    proc = testSpawnTool((const char *[]){ "define", in, "--start", "--wait", NULL },
+    proc = ppTestSpawnTool((const char *[]){ "define", in, "--start", "--wait", NULL }, state.cliState,
                          G_SUBPROCESS_FLAGS_STDOUT_PIPE);
     out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(proc));
     testReadUntil(out, "runs until virt-pciplan is interrupted");

@@ -5,48 +5,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "testutils.h"
+#include "testtool.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
-
-typedef struct {
-    int status;
-    char *out;
-    char *err;
-} RunResult;
-
-static void
-runResultClear(RunResult *res)
-{
-    g_free(res->out);
-    g_free(res->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunResult, runResultClear);
-
-/* Run virt-pciplan with @args (NULL terminated) and @input on stdin. */
-static void
-runTool(RunResult *res, const char *input, const char *const *args)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GSubprocessLauncher) launcher = NULL;
-    g_autoptr(GSubprocess) proc = NULL;
-
-    g_ptr_array_add(argv, (gpointer)g_getenv("PP_TEST_TOOL"));
-    for (; *args; args++)
-        g_ptr_array_add(argv, (gpointer)*args);
-    g_ptr_array_add(argv, NULL);
-
-    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-    proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &err);
-    g_assert_no_error(err);
-    g_subprocess_communicate_utf8(proc, input, NULL, &res->out, &res->err, &err);
-    g_assert_no_error(err);
-    res->status = g_subprocess_get_exit_status(proc);
-}
 
 static char *
 scratchFile(const char *name)
@@ -61,21 +24,21 @@ scratchFile(const char *name)
 static void
 testHelpVersion(void)
 {
-    g_auto(RunResult) help = { 0 };
-    g_auto(RunResult) version = { 0 };
-    g_auto(RunResult) none = { 0 };
-    g_auto(RunResult) bad = { 0 };
+    g_auto(PpTestRun) help = { 0 };
+    g_auto(PpTestRun) version = { 0 };
+    g_auto(PpTestRun) none = { 0 };
+    g_auto(PpTestRun) bad = { 0 };
 
-    runTool(&help, NULL, (const char *[]){ "--help", NULL });
+    ppTestRunTool(&help, NULL, NULL, (const char *[]){ "--help", NULL });
     g_assert_cmpint(help.status, ==, 0);
     g_assert_nonnull(strstr(help.out, "plan"));
     g_assert_nonnull(strstr(help.out, "Exit status"));
-    runTool(&version, NULL, (const char *[]){ "--version", NULL });
+    ppTestRunTool(&version, NULL, NULL, (const char *[]){ "--version", NULL });
     g_assert_cmpint(version.status, ==, 0);
     g_assert_true(g_str_has_prefix(version.out, "virt-pciplan "));
-    runTool(&none, NULL, (const char *[]){ NULL });
+    ppTestRunTool(&none, NULL, NULL, (const char *[]){ NULL });
     g_assert_cmpint(none.status, ==, 2);
-    runTool(&bad, NULL, (const char *[]){ "frobnicate", NULL });
+    ppTestRunTool(&bad, NULL, NULL, (const char *[]){ "frobnicate", NULL });
     g_assert_cmpint(bad.status, ==, 2);
     g_assert_nonnull(strstr(bad.err, "unknown command 'frobnicate'"));
 }
@@ -88,20 +51,20 @@ assertRefused(const char *input, const char *needle)
     g_autofree char *in = scratchFile("refused-in.xml");
     g_autofree char *out = scratchFile("refused-out.xml");
     g_autofree char *keep = scratchFile("refused-keep.xml");
-    g_auto(RunResult) fresh = { 0 };
-    g_auto(RunResult) existing = { 0 };
+    g_auto(PpTestRun) fresh = { 0 };
+    g_auto(PpTestRun) existing = { 0 };
     g_autofree char *kept = NULL;
 
     g_assert_true(g_file_set_contents(in, input, -1, NULL));
     g_unlink(out);
-    runTool(&fresh, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
+    ppTestRunTool(&fresh, NULL, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
     g_assert_cmpint(fresh.status, ==, 1);
     if (!strstr(fresh.err, needle))
         g_error("stderr '%s' lacks '%s'", fresh.err, needle);
     g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
 
     g_assert_true(g_file_set_contents(keep, "precious\n", -1, NULL));
-    runTool(&existing, NULL, (const char *[]){ "plan", in, "-o", keep, NULL });
+    ppTestRunTool(&existing, NULL, NULL, (const char *[]){ "plan", in, "-o", keep, NULL });
     g_assert_cmpint(existing.status, ==, 1);
     g_assert_true(g_file_get_contents(keep, &kept, NULL, NULL));
     g_assert_cmpstr(kept, ==, "precious\n");
@@ -127,7 +90,7 @@ testHugeInput(void)
 {
     g_autofree char *in = scratchFile("huge.xml");
     g_autofree char *out = scratchFile("huge-out.xml");
-    g_auto(RunResult) res = { 0 };
+    g_auto(PpTestRun) res = { 0 };
     g_autofree char *chunk = g_strnfill(1024 * 1024, ' ');
     FILE *fp = fopen(in, "w");
     int i;
@@ -139,7 +102,7 @@ testHugeInput(void)
     fputs("--></domain>", fp);
     fclose(fp);
 
-    runTool(&res, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
+    ppTestRunTool(&res, NULL, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
     g_assert_cmpint(res.status, ==, 1);
     g_assert_nonnull(strstr(res.err, "larger than the limit"));
     g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
@@ -165,23 +128,23 @@ testPlanOutput(void)
 {
     g_autofree char *in = scratchFile("plan-in.xml");
     g_autofree char *out = scratchFile("plan-out.xml");
-    g_auto(RunResult) toFile = { 0 };
-    g_auto(RunResult) toStdout = { 0 };
-    g_auto(RunResult) fromStdin = { 0 };
+    g_auto(PpTestRun) toFile = { 0 };
+    g_auto(PpTestRun) toStdout = { 0 };
+    g_auto(PpTestRun) fromStdin = { 0 };
     g_autofree char *written = NULL;
 
     g_assert_true(g_file_set_contents(in, planInput, -1, NULL));
-    runTool(&toFile, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
+    ppTestRunTool(&toFile, NULL, NULL, (const char *[]){ "plan", in, "-o", out, NULL });
     g_assert_cmpint(toFile.status, ==, 0);
     g_assert_cmpstr(toFile.out, ==, "");
     g_assert_true(g_file_get_contents(out, &written, NULL, NULL));
     g_assert_nonnull(strstr(written, "<address type='pci'"));
 
-    runTool(&toStdout, NULL, (const char *[]){ "plan", in, NULL });
+    ppTestRunTool(&toStdout, NULL, NULL, (const char *[]){ "plan", in, NULL });
     g_assert_cmpint(toStdout.status, ==, 0);
     g_assert_cmpstr(toStdout.out, ==, written);
 
-    runTool(&fromStdin, planInput, (const char *[]){ "plan", "-", NULL });
+    ppTestRunTool(&fromStdin, planInput, NULL, (const char *[]){ "plan", "-", NULL });
     g_assert_cmpint(fromStdin.status, ==, 0);
     g_assert_cmpstr(fromStdin.out, ==, written);
 }
@@ -190,18 +153,18 @@ static void
 testPlanFailures(void)
 {
     g_autofree char *missing = scratchFile("does-not-exist.xml");
-    g_auto(RunResult) io = { 0 };
-    g_auto(RunResult) usage = { 0 };
-    g_auto(RunResult) spares = { 0 };
+    g_auto(PpTestRun) io = { 0 };
+    g_auto(PpTestRun) usage = { 0 };
+    g_auto(PpTestRun) spares = { 0 };
     g_autofree char *impossible = NULL;
     GString *many = g_string_new("<domain type='qemu'><name>t</name><os><type arch='riscv64' machine='virt'>hvm</type></os><devices>");
     int i;
 
-    runTool(&io, NULL, (const char *[]){ "plan", missing, NULL });
+    ppTestRunTool(&io, NULL, NULL, (const char *[]){ "plan", missing, NULL });
     g_assert_cmpint(io.status, ==, 4);
-    runTool(&usage, NULL, (const char *[]){ "plan", NULL });
+    ppTestRunTool(&usage, NULL, NULL, (const char *[]){ "plan", NULL });
     g_assert_cmpint(usage.status, ==, 2);
-    runTool(&spares, NULL, (const char *[]){ "plan", "--spare-ports", "300", "-", NULL });
+    ppTestRunTool(&spares, NULL, NULL, (const char *[]){ "plan", "--spare-ports", "300", "-", NULL });
     g_assert_cmpint(spares.status, ==, 2);
 
     /* An impossible plan: status 1, the device named. */
@@ -221,11 +184,11 @@ testExplain(gconstpointer data)
     g_autofree char *input = ppTestSrcPath(name);
     g_autofree char *base = g_path_get_basename(name);
     g_autofree char *golden = NULL;
-    g_auto(RunResult) res = { 0 };
+    g_auto(PpTestRun) res = { 0 };
 
     *strrchr(base, '.') = '\0';
     golden = g_strdup_printf("%s/explaindata/%s.txt", g_getenv("PP_TEST_SRCDIR"), base);
-    runTool(&res, NULL, (const char *[]){ "explain", input, NULL });
+    ppTestRunTool(&res, NULL, NULL, (const char *[]){ "explain", input, NULL });
     g_assert_cmpint(res.status, ==, 0);
     g_assert_true(ppTestCompareToFile(res.out, golden));
 }
