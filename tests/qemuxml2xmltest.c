@@ -86,6 +86,27 @@ testPlan(gconstpointer data)
 #define FAIL_SPARES(n, s, e) { n, s, e, NULL, NULL }
 
 static const TestCase cases[] = {
+    /* Losslessness: comments, quoting and spacing inside tags, metadata
+     * and CDATA, the QEMU namespace, elements the planner does not know,
+     * and every device kind that takes an address: only addresses and
+     * additions change, every other byte stays. */
+    OK("roundtrip-comments"),
+    OK("roundtrip-quoting"),
+    OK("roundtrip-metadata"),
+    OK("roundtrip-qemu-namespace"),
+    OK("roundtrip-unknown-elements"),
+    OK("roundtrip-disks-controllers"),
+    OK("roundtrip-nets-hostdevs"),
+    OK("roundtrip-video-sound-watchdog"),
+    OK("roundtrip-rng-balloon-input"),
+    OK("roundtrip-serial-console-channel"),
+    OK("roundtrip-iommu-vsock-shmem"),
+    OK("roundtrip-panic-tpm-redirdev-hub"),
+    OK("roundtrip-filesystem-memory"),
+    OK("roundtrip-pc-everything"),
+    OK("roundtrip-aarch64-everything"),
+    OK("roundtrip-riscv64-everything"),
+
     /* q35: implicit devices libvirt would add are written out */
     OK("q35-minimal"),
     /* every hot-pluggable PCIe device gets its own root port */

@@ -9,6 +9,8 @@
 #include "qemu_commandpriv.h"
 #include "pperror.h"
 
+#include <string.h>
+
 /* libvirt 9.0's emission order of device kinds (qemuBuildCommandLine):
  * the vIOMMU first, then controllers, disks, ... */
 guint
@@ -488,6 +490,46 @@ ppQemuBuildRNG(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
     return ppQemuBuildAddBusAddress(ctx, dev, unit->device, error);
 }
 
+/*
+ * ivshmem-plain with its shared memory, as libvirt 9.0 writes them: a
+ * memory-backend-file "shmmem-" + alias on /dev/shm/NAME, 4 MiB unless
+ * <size> says otherwise. ivshmem-doorbell needs a server socket and is
+ * left to libvirt.
+ */
+static gboolean
+ppQemuBuildShmem(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
+{
+    const char *id = ppQemuBuildAlias(ctx, dev);
+    g_autofree char *name = ppXmlProp(dev->node, "name");
+    g_autofree char *objId = g_strdup_printf("shmmem-%s", id);
+    g_autofree char *path = NULL;
+    g_autoptr(PpQemuProps) backend = ppQemuPropsNew();
+    xmlNodePtr size = ppXmlChild(dev->node, "size");
+    guint64 bytes = 4 * 1024 * 1024;
+    PpQemuUnit *unit;
+
+    if (dev->model && !g_str_equal(dev->model, "ivshmem-plain"))
+        return ppQemuBuildUnsupportedModel(dev, dev->model, error);
+    if (!name || strchr(name, '/')) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("A <shmem> needs a name without '/', which names its file in /dev/shm"));
+        return FALSE;
+    }
+    if (size && !ppQemuXmlSizeBytes(size, "unit", NULL, "shmem size", &bytes, error))
+        return FALSE;
+    path = g_strdup_printf("/dev/shm/%s", name);
+    ppQemuPropsAddStr(backend, "qom-type", "memory-backend-file");
+    ppQemuPropsAddStr(backend, "id", objId);
+    ppQemuPropsAddStr(backend, "mem-path", path);
+    ppQemuPropsAddUInt(backend, "size", bytes);
+    ppQemuPropsAddBool(backend, "share", TRUE);
+    unit = ppQemuBuildAddUnit(ctx, dev, "ivshmem-plain");
+    ppQemuUnitAddBackend(unit, "-object", ppQemuPropsFormat(backend));
+    ppQemuPropsAddStr(unit->device, "id", id);
+    ppQemuPropsAddStr(unit->device, "memdev", objId);
+    return ppQemuBuildAddBusAddress(ctx, dev, unit->device, error);
+}
+
 static gboolean
 ppQemuBuildMemballoon(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
@@ -758,8 +800,9 @@ ppQemuBuildDevice(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
         /* Not devices of the guest: the emulator is argv[0], and the sound
          * devices share one silent -audiodev. */
         return TRUE;
-    case PP_DEVICE_PARALLEL:
     case PP_DEVICE_SHMEM:
+        return ppQemuBuildShmem(ctx, dev, error);
+    case PP_DEVICE_PARALLEL:
     case PP_DEVICE_MEMORY:
     case PP_DEVICE_CRYPTO:
     case PP_DEVICE_TPM:
