@@ -53,6 +53,7 @@ struct _PpPlacer {
     GQueue *legacy[PP_CONTROLLER_MODEL_LAST]; /* hot-pluggable PCI buses by model */
     GQueue *upstreams;       /* switch upstream ports that may have free slots */
     GHashTable *expanders;   /* NUMA node -> PpPCIBus of its expander bus */
+    PpPCIBus *firstExpander; /* the lowest-index expander bus, or NULL */
     guint nextIndex;         /* first controller index not in use */
     guint8 chassisUsed[32];  /* bitmap of port chassis numbers */
 
@@ -372,6 +373,8 @@ ppPlacerCollectDone(PpPlacer *placer)
 
         if (!bus)
             continue;
+        if (ppPlacerIsExpander(bus) && !placer->firstExpander)
+            placer->firstExpander = bus;
         if (ppPlacerIsExpander(bus) && bus->numaNode >= 0 &&
             !g_hash_table_contains(placer->expanders, GINT_TO_POINTER(bus->numaNode)))
             g_hash_table_insert(placer->expanders, GINT_TO_POINTER(bus->numaNode), bus);
@@ -1037,16 +1040,12 @@ ppPlacerExpanderFor(PpPlacer *placer, int node, const char *what, GError **error
                                                      : PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS;
     PpPCIBus *pxb;
     guint slot;
-    guint i;
 
     if (node >= 0 && (pxb = g_hash_table_lookup(placer->expanders, GINT_TO_POINTER(node))))
         return pxb;
     if (node < 0) {
-        for (i = 0; i < placer->set->buses->len; i++) {
-            pxb = g_ptr_array_index(placer->set->buses, i);
-            if (pxb && ppPlacerIsExpander(pxb))
-                return pxb;
-        }
+        if (placer->firstExpander)
+            return placer->firstExpander;
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("%1$s asks for an expander bus, but the domain has none; add numaNode='N' to say which NUMA node's expander bus to create"),
                     what);
@@ -1067,6 +1066,8 @@ ppPlacerExpanderFor(PpPlacer *placer, int node, const char *what, GError **error
     pxb->numaNode = node;
     pxb->ctrl->ctrl.numaNode = node;
     g_hash_table_insert(placer->expanders, GINT_TO_POINTER(node), pxb);
+    if (!placer->firstExpander)
+        placer->firstExpander = pxb;
     return pxb;
 }
 

@@ -1425,6 +1425,15 @@ ppQemuPlanFixed(PpQemuPlanCtx *ctx, GError **error)
         ppPlacerReserveChipset(ctx->placer, 2, 0);
 }
 
+static gint
+ppQemuCompareControllerIndex(gconstpointer a, gconstpointer b)
+{
+    const PpDeviceDef *da = *(const PpDeviceDef *const *)a;
+    const PpDeviceDef *db = *(const PpDeviceDef *const *)b;
+
+    return da->ctrl.index - db->ctrl.index;
+}
+
 /* place: the user's unaddressed controllers by index, then every device. */
 static gboolean
 ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
@@ -1443,19 +1452,10 @@ ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
             g_ptr_array_add(ctrls, dev);
     }
     /* Parents before children: by index. */
-    for (i = 0; i < PP_PCI_MAX_BUSES && ctrls->len; i++) {
-        guint j;
-
-        for (j = 0; j < ctrls->len; j++) {
-            PpDeviceDef *dev = g_ptr_array_index(ctrls, j);
-
-            if ((guint)dev->ctrl.index != i)
-                continue;
-            if (!ppPlacerPlaceController(ctx->placer, dev, error))
-                return FALSE;
-            g_ptr_array_remove_index_fast(ctrls, j);
-            break;
-        }
+    g_ptr_array_sort(ctrls, ppQemuCompareControllerIndex);
+    for (i = 0; i < ctrls->len; i++) {
+        if (!ppPlacerPlaceController(ctx->placer, g_ptr_array_index(ctrls, i), error))
+            return FALSE;
     }
 
     ppQemuPlanFixed(ctx, error);
