@@ -7,6 +7,7 @@
 #include "virt-pciplan.h"
 #include "domain_addr.h"
 #include "pperror.h"
+#include "qemu_guest_io.h"
 
 #include <stdio.h>
 
@@ -191,6 +192,30 @@ ppExplainPrintCapacity(const PpExplain *ex)
                ex->mmioDevices, machine->virtioMMIOTransports);
 }
 
+/* Printed only when Linux will leave ports without an I/O window. */
+static void
+ppExplainPrintGuestIO(const PpDomainDef *def, const PpPlan *plan)
+{
+    g_auto(PpQemuGuestIO) io = { 0 };
+    guint i;
+
+    ppQemuPredictIOWindowFailures(def, plan, &io);
+    if (!io.unassigned->len)
+        return;
+    printf(_("\nI/O windows in a Linux guest (firmware %1$s): %2$u ports want one, the root bus has room for %3$u and an expander bus only for what its devices use. These get none, which PCIe devices do not mind (they need no I/O ports); the kernel logs 'failed to assign' for %4$u ports:\n"),
+           io.firmware, io.wanted, io.budget, io.logged->len);
+    for (i = 0; i < io.unassigned->len; i++) {
+        const PpDeviceDef *port = g_ptr_array_index(io.unassigned, i);
+
+        printf("  %02x:%02x.%x  %s index %d%s\n", port->addr.pci.bus, port->addr.pci.slot,
+               port->addr.pci.function, ppPCIControllerModelToString(port->ctrl.pciModel),
+               port->ctrl.index,
+               g_ptr_array_find(io.starved, port, NULL)
+                   ? _("  (WARNING: devices below it use I/O ports and will lose them; give this port a lower address than the empty ports)")
+                   : "");
+    }
+}
+
 int
 ppCmdExplain(int argc, char **argv)
 {
@@ -230,5 +255,6 @@ ppCmdExplain(int argc, char **argv)
     ppExplainPrintBus(&ex, 0, 1);
     ppExplainPrintMMIO(&ex);
     ppExplainPrintCapacity(&ex);
+    ppExplainPrintGuestIO(def, plan);
     return PP_EXIT_OK;
 }

@@ -16,11 +16,11 @@
  *   devices' own I/O BARs (SATA and SMBus on q35, IDE on pc): 14 windows
  *   on x86, 15 on aarch64. A pcie-expander-bus only gets the I/O its
  *   devices need from the firmware, so its ports get nothing for hot-plug.
- * - With firmware, the kernel assigns in two passes and logs both: first
- *   in address order, then largest window first, ties in reverse address
- *   order; the second pass decides. Without firmware (aarch64 -kernel)
- *   there is one pass, in address order, and a port that fails takes its
- *   switch's ports with it.
+ * - The ports compete first come, first served, each for all the windows
+ *   it wants. With firmware, the kernel tries twice and logs both: first
+ *   in address order, then in reverse address order, which decides.
+ *   Without firmware (aarch64 -kernel) it tries once, in address order. A
+ *   port that fails for good takes the ports of its switch with it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -211,19 +211,15 @@ ppGuestCompareAddr(gconstpointer a, gconstpointer b)
     return ka < kb ? -1 : ka > kb;
 }
 
-/* The second pass: largest window first, ties in reverse address order. */
 static gint
-ppGuestCompareSecondPass(gconstpointer a, gconstpointer b, gpointer opaque)
+ppGuestCompareBusAddr(gconstpointer a, gconstpointer b)
 {
-    const PpGuestIOCtx *ctx = opaque;
     const PpDeviceDef *da = *(const PpDeviceDef *const *)a;
     const PpDeviceDef *db = *(const PpDeviceDef *const *)b;
-    guint ua = ctx->buses[da->ctrl.index].units;
-    guint ub = ctx->buses[db->ctrl.index].units;
 
-    if (ua != ub)
-        return ua > ub ? -1 : 1;
-    return -ppGuestCompareAddr(a, b);
+    if (da->addr.pci.bus != db->addr.pci.bus)
+        return da->addr.pci.bus < db->addr.pci.bus ? -1 : 1;
+    return ppGuestCompareAddr(a, b);
 }
 
 /* First fit of @items into @avail windows; returns those that failed. */
@@ -269,13 +265,20 @@ ppGuestIOAssignRoot(PpGuestIOCtx *ctx, guint root, guint budget)
         ppGuestIOAddSubtree(ctx, b->ctrl.index, wanting, 0);
     }
     ctx->ret->wanted += wanting->len;
+    if (root == 0)
+        ctx->ret->budget = budget;
     budget = budget > fw ? budget - fw : 0;
-    ctx->ret->budget += budget + fw;
     first = ppGuestIOFirstFit(ctx, items, budget);
     if (ctx->firmware) {
         for (i = 0; i < first->len; i++)
             g_ptr_array_add(ctx->ret->logged, g_ptr_array_index(first, i));
-        g_ptr_array_sort_with_data(items, ppGuestCompareSecondPass, ctx);
+        /* the second pass goes the other way round */
+        for (i = 0; i < items->len / 2; i++) {
+            gpointer t = items->pdata[i];
+
+            items->pdata[i] = items->pdata[items->len - 1 - i];
+            items->pdata[items->len - 1 - i] = t;
+        }
         final = ppGuestIOFirstFit(ctx, items, budget);
     } else {
         final = g_steal_pointer(&first);
@@ -286,10 +289,12 @@ ppGuestIOAssignRoot(PpGuestIOCtx *ctx, guint root, guint budget)
 
         ppGuestIOAddSubtree(ctx, b->ctrl.index, ctx->ret->unassigned, 0);
         for (j = 0; j < ctx->ret->unassigned->len; j++) {
-            gpointer d = g_ptr_array_index(ctx->ret->unassigned, j);
+            const PpDeviceDef *d = g_ptr_array_index(ctx->ret->unassigned, j);
 
             if (!g_ptr_array_find(ctx->ret->logged, d, NULL))
-                g_ptr_array_add(ctx->ret->logged, d);
+                g_ptr_array_add(ctx->ret->logged, (gpointer)d);
+            if (ctx->buses[d->ctrl.index].needsIO && !g_ptr_array_find(ctx->ret->starved, d, NULL))
+                g_ptr_array_add(ctx->ret->starved, (gpointer)d);
         }
     }
 }
@@ -348,6 +353,7 @@ ppQemuGuestIOClear(PpQemuGuestIO *io)
 {
     g_clear_pointer(&io->logged, g_ptr_array_unref);
     g_clear_pointer(&io->unassigned, g_ptr_array_unref);
+    g_clear_pointer(&io->starved, g_ptr_array_unref);
 }
 
 void
@@ -361,6 +367,7 @@ ppQemuPredictIOWindowFailures(const PpDomainDef *def, const PpPlan *plan, PpQemu
     memset(ret, 0, sizeof(*ret));
     ret->logged = g_ptr_array_new();
     ret->unassigned = g_ptr_array_new();
+    ret->starved = g_ptr_array_new();
     ret->firmware = "none";
     if (!machine)
         return;
@@ -398,6 +405,9 @@ ppQemuPredictIOWindowFailures(const PpDomainDef *def, const PpPlan *plan, PpQemu
         mainBudget = mainBudget > fw ? mainBudget - fw : 0;
     }
     ppGuestIOAssignRoot(ctx, 0, mainBudget);
+    g_ptr_array_sort(ret->logged, ppGuestCompareBusAddr);
+    g_ptr_array_sort(ret->unassigned, ppGuestCompareBusAddr);
+    g_ptr_array_sort(ret->starved, ppGuestCompareBusAddr);
 
     for (i = 0; i < PP_PCI_MAX_BUSES; i++)
         g_clear_pointer(&ctx->buses[i].bridges, g_ptr_array_unref);

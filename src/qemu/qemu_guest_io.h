@@ -15,12 +15,17 @@ typedef struct {
      * direct kernel boot without firmware (aarch64 -kernel). */
     const char *firmware;
     guint wanted;    /* bridges the guest kernel wants an I/O window for */
-    guint budget;    /* 4 KiB I/O windows the guest kernel has room for */
+    guint budget;    /* 4 KiB I/O windows the root bus has room for; an
+                      * expander bus only gets what its devices use */
     /* PpDeviceDef (transfer none, owned by the domain): the bridges the
      * kernel logs 'bridge window [io ...]: failed to assign' for, and the
      * bridges among them left without an I/O window once it is done. */
     GPtrArray *logged;
     GPtrArray *unassigned;
+    /* Those of @unassigned whose devices have I/O BARs: these devices
+     * lose them (only without firmware, where Linux assigns everything,
+     * when such a port comes after ~15 I/O-free ones in address order). */
+    GPtrArray *starved;
 } PpQemuGuestIO;
 
 void ppQemuGuestIOClear(PpQemuGuestIO *io);
