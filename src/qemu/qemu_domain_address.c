@@ -909,16 +909,6 @@ ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *machine, PpP
 /* ------------------------------------------------------------------ */
 /* I/O port space                                                      */
 
-static gboolean
-ppQemuBusIsConventional(PpPCIControllerModel model)
-{
-    return model == PP_CONTROLLER_MODEL_PCI_BRIDGE ||
-           model == PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE ||
-           model == PP_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE ||
-           model == PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS ||
-           model == PP_CONTROLLER_MODEL_PCI_ROOT;
-}
-
 /*
  * Does @dev have an I/O BAR when it sits on a bus of @busModel? QEMU 7.2
  * facts (docs/qemu-facts.md section 4): virtio is modern-only, without
@@ -926,7 +916,7 @@ ppQemuBusIsConventional(PpPCIControllerModel model)
  * the classic emulated NICs, UHCI, AHCI, LSI SCSI and friends always have
  * one. Host devices are unknown here and counted as I/O-free.
  */
-static gboolean
+gboolean
 ppQemuDeviceNeedsIO(const PpQemuMachine *machine, const PpDeviceDef *dev,
                     PpPCIControllerModel busModel)
 {
@@ -938,7 +928,10 @@ ppQemuDeviceNeedsIO(const PpQemuMachine *machine, const PpDeviceDef *dev,
     };
     static const char *const ioSound[] = { "ac97", "es1370", NULL };
     PpVirtioKind virtio = ppVirtioModelKind(dev->model);
-    gboolean conventional = ppQemuBusIsConventional(busModel);
+    /* QEMU makes virtio modern-only in a PCIe port, transitional (with a
+     * legacy I/O BAR) on every other bus, the PCIe root bus included. */
+    gboolean inPort = busModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT ||
+                      busModel == PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT;
 
     if (dev->kind == PP_DEVICE_DISK || dev->kind == PP_DEVICE_INPUT)
         virtio = ppStrEq(dev->bus, "virtio") ? (dev->model ? ppVirtioModelKind(dev->model)
@@ -950,10 +943,13 @@ ppQemuDeviceNeedsIO(const PpQemuMachine *machine, const PpDeviceDef *dev,
         virtio = PP_VIRTIO_DEFAULT;
     if (dev->kind == PP_DEVICE_INTERFACE && !dev->model)
         virtio = ppVirtioModelKind(machine->defaultNIC);
+    /* virtio-gpu is modern-only everywhere: no I/O BAR even on pcie.0. */
+    if (dev->kind == PP_DEVICE_VIDEO)
+        virtio = PP_VIRTIO_NONE;
     if (virtio == PP_VIRTIO_TRANSITIONAL)
         return TRUE;
     if (virtio == PP_VIRTIO_DEFAULT)
-        return conventional;
+        return !inPort;
 
     switch (dev->kind) {
     case PP_DEVICE_INTERFACE:

@@ -68,6 +68,12 @@ const PpQemuMachine *ppQemuMachineFromDef(const PpDomainDef *def, GError **error
  * takes no PCI slot. */
 PpPCIConnectFlags ppQemuDeviceConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev);
 
+/* Does @dev have an I/O BAR when it sits on a bus of @busModel (QEMU 7.2:
+ * virtio has one outside PCIe ports, the classic emulated devices always)? */
+gboolean ppQemuDeviceNeedsIO(const PpQemuMachine *machine,
+                             const PpDeviceDef *dev,
+                             PpPCIControllerModel busModel);
+
 /* Can @dev use a virtio-mmio transport instead of PCI? */
 gboolean ppQemuDeviceCanUseVirtioMMIO(const PpDeviceDef *dev);
 

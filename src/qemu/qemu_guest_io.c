@@ -48,6 +48,7 @@ typedef struct {
 
 typedef struct {
     const PpDomainDef *def;
+    const PpQemuMachine *machine;
     gboolean firmware;
     PpGuestIOBus buses[PP_PCI_MAX_BUSES];
     PpQemuGuestIO *ret;
@@ -71,41 +72,6 @@ ppGuestBusIsPCIe(const PpDeviceDef *ctrl)
 {
     return ctrl && (ctrl->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT ||
                     ctrl->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT);
-}
-
-/*
- * Does @dev get an I/O BAR from QEMU 7.2 on the bus of @busCtrl?
- * Transitional virtio (anywhere but in a PCIe port) and the classic
- * emulated devices do (docs/qemu-facts.md section 4).
- */
-static gboolean
-ppGuestDeviceHasIO(const PpDeviceDef *dev, const PpDeviceDef *busCtrl)
-{
-    static const char *const ioModels[] = { "e1000", "e1000e", "rtl8139", "ne2k_pci", "pcnet",
-                                            "vmxnet3", "piix3-uhci", "piix4-uhci", "ich9-uhci1",
-                                            "ich9-uhci2", "ich9-uhci3", "lsilogic", "lsisas1068",
-                                            "lsisas1078", "ac97", "es1370", "qxl", NULL };
-    const char *model = dev->model;
-    gboolean virtio;
-
-    if (dev->kind == PP_DEVICE_DISK)
-        model = ppGuestStrEq(dev->bus, "virtio") ? (dev->model ? dev->model : "virtio") : NULL;
-    if (dev->kind == PP_DEVICE_INTERFACE && !model)
-        model = "rtl8139";
-    if (dev->kind == PP_DEVICE_CONTROLLER &&
-        (ppGuestStrEq(dev->type, "sata") || ppGuestStrEq(dev->type, "ide")))
-        return TRUE;
-    if (dev->kind == PP_DEVICE_SERIAL)
-        return TRUE;
-    if (!model)
-        return FALSE;
-    if (g_strv_contains(ioModels, model))
-        return TRUE;
-    virtio = g_str_has_prefix(model, "virtio") && !ppGuestStrEq(model, "virtio-non-transitional") &&
-             dev->kind != PP_DEVICE_VIDEO;
-    if (ppGuestStrEq(model, "virtio-transitional"))
-        return TRUE;
-    return virtio && !ppGuestBusIsPCIe(busCtrl);
 }
 
 /* Ports Linux reserves hot-plug space on. */
@@ -341,7 +307,9 @@ ppGuestIOCollect(PpGuestIOCtx *ctx)
         if (ppGuestIsPCIController(dev) && (guint)dev->ctrl.index != bus)
             g_ptr_array_add(ctx->buses[bus].bridges, (gpointer)dev);
         else if (!ppGuestIsPCIController(dev) &&
-                 ppGuestDeviceHasIO(dev, ctx->buses[bus].ctrl))
+                 ppQemuDeviceNeedsIO(ctx->machine, dev,
+                                     ctx->buses[bus].ctrl ? ctx->buses[bus].ctrl->ctrl.pciModel
+                                                          : PP_CONTROLLER_MODEL_PCIE_ROOT))
             ctx->buses[bus].ioDevices++;
     }
     for (i = 0; i < PP_PCI_MAX_BUSES; i++)
@@ -373,6 +341,7 @@ ppQemuPredictIOWindowFailures(const PpDomainDef *def, const PpPlan *plan, PpQemu
         return;
     ret->firmware = ppGuestFirmware(def, machine);
     ctx->def = def;
+    ctx->machine = machine;
     ctx->ret = ret;
     ctx->firmware = !g_str_equal(ret->firmware, "none");
     ppGuestIOCollect(ctx);
