@@ -135,6 +135,8 @@ static const TestCase cases[] = {
     OK("q35-integrated-devices"),
     /* hotpluggable='no' prefers the user's hotplug='off' port */
     OK("q35-cold-port"),
+    /* ... also when it names the model of that port */
+    OK("q35-cold-port-pref-root-port"),
     /* the user's switch ports get addresses and take devices */
     OK("q35-user-switch"),
     /* PCI controllers without index get one written */

@@ -118,7 +118,9 @@ ppExplainPrintBus(const PpExplain *ex, guint index, guint depth)
             if (ex->buses[dev->ctrl.index].children->len == 0 &&
                 (dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT ||
                  dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT))
-                printf(_(" (empty: free for hot-plug)"));
+                printf(dev->ctrl.hotplug == PP_TRISTATE_NO
+                           ? _(" (empty, hotplug='off': for a device that needs no hot-plug)")
+                           : _(" (empty: free for hot-plug)"));
         }
         if (dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.busNr >= 0)
             printf(" busNr=%d", dev->ctrl.busNr);

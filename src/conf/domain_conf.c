@@ -249,13 +249,13 @@ ppDeviceDefFree(PpDeviceDef *dev)
  * ppDeviceDefNew:
  * Returns: (transfer full) an empty device of @kind, marked as added.
  */
-PpDeviceDef *
-ppDeviceDefNew(PpDeviceKind kind)
+/* A device with every optional number unset (-1), whatever its kind. */
+static PpDeviceDef *
+ppDeviceDefAlloc(PpDeviceKind kind)
 {
     PpDeviceDef *dev = g_new0(PpDeviceDef, 1);
 
     dev->kind = kind;
-    dev->added = TRUE;
     dev->hints.numaNode = -1;
     dev->ctrl.index = -1;
     dev->ctrl.chassisNr = -1;
@@ -263,6 +263,15 @@ ppDeviceDefNew(PpDeviceKind kind)
     dev->ctrl.port = -1;
     dev->ctrl.busNr = -1;
     dev->ctrl.numaNode = -1;
+    return dev;
+}
+
+PpDeviceDef *
+ppDeviceDefNew(PpDeviceKind kind)
+{
+    PpDeviceDef *dev = ppDeviceDefAlloc(kind);
+
+    dev->added = TRUE;
     return dev;
 }
 
@@ -488,15 +497,14 @@ ppDeviceModelParse(xmlNodePtr node, PpDeviceKind kind)
 static PpDeviceDef *
 ppDeviceDefParse(xmlNodePtr node, guint ordinal, guint *kindCounts, GError **error)
 {
-    g_autoptr(PpDeviceDef) dev = g_new0(PpDeviceDef, 1);
+    g_autoptr(PpDeviceDef) dev = ppDeviceDefAlloc(node->ns ? PP_DEVICE_OTHER
+                                                            : ppDeviceKindFromString((const char *)node->name));
     g_autofree char *what = NULL;
     xmlNodePtr target = ppXmlChild(node, "target");
     xmlNodePtr model;
 
     dev->node = node;
     dev->ordinal = ordinal;
-    dev->kind = node->ns ? PP_DEVICE_OTHER
-                         : ppDeviceKindFromString((const char *)node->name);
     dev->kindOrdinal = kindCounts[dev->kind]++;
     dev->type = ppXmlProp(node, "type");
     dev->model = ppDeviceModelParse(node, dev->kind);

@@ -632,7 +632,7 @@ ppPlacerAddDownstreamPort(PpPlacer *placer, const char *what, GError **error)
 
 /* A root port with a switch upstream port behind it. */
 static PpPCIBus *
-ppPlacerAddSwitch(PpPlacer *placer, const char *what, GError **error)
+ppPlacerAddSwitch(PpPlacer *placer, const char *what, char *reason, GError **error)
 {
     PpPCIBus *rp;
     PpPCIBus *up;
@@ -643,8 +643,7 @@ ppPlacerAddSwitch(PpPlacer *placer, const char *what, GError **error)
         return NULL;
     if (!(up = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT,
                                      &(PpPCIAddress){ .bus = rp->index }, FALSE,
-                                     g_strdup(_("switch: the root bus has room for no more root ports")),
-                                     error)))
+                                     g_steal_pointer(&reason), error)))
         return NULL;
     g_queue_push_tail(placer->upstreams, up);
     return up;
@@ -672,7 +671,9 @@ ppPlacerGrowPort(PpPlacer *placer, const char *what, GError **error)
     if (capacity > 1 || (capacity == 1 && placer->portDemand <= 1))
         return ppPlacerAddRootPort(placer, what, error);
     if (capacity == 1) {
-        if (!ppPlacerAddSwitch(placer, what, error))
+        if (!ppPlacerAddSwitch(placer, what,
+                               g_strdup(_("switch: the root bus has room for no more root ports")),
+                               error))
             return NULL;
         return ppPlacerAddDownstreamPort(placer, what, error);
     }
@@ -981,19 +982,25 @@ static gboolean
 ppPlacerPlaceInPort(PpPlacer *placer, PpDeviceDef *dev, const char *what,
                     PpPCIControllerModel model, GError **error)
 {
-    PpPCIBus *port;
+    PpPCIBus *cold = g_queue_peek_head(placer->set->ports[PP_PORT_QUEUE_COLD]);
+    PpPCIBus *port = NULL;
 
-    if (model == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT) {
-        if (!(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_ROOT, 0, -1)) &&
-            !(port = ppPlacerAddRootPort(placer, what, error)))
+    /* A port the user made with hotplug='off' is for a device that needs
+     * no hot-plug: it goes first, if it is of the model asked for. */
+    if (dev->hints.hotpluggable == PP_TRISTATE_NO && cold && cold->model == model)
+        port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_COLD, 0, -1);
+    if (!port && model == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
+        !(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_ROOT, 0, -1)) &&
+        !(port = ppPlacerAddRootPort(placer, what, error)))
+        return FALSE;
+    if (!port && !(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_DOWNSTREAM, 0,
+                                                       -1)) &&
+        !(port = ppPlacerAddDownstreamPort(placer, what, error))) {
+        if ((error && *error) ||
+            !ppPlacerAddSwitch(placer, what,
+                               g_strdup_printf(_("switch asked for by %1$s"), what), error) ||
+            !(port = ppPlacerAddDownstreamPort(placer, what, error)))
             return FALSE;
-    } else {
-        if (!(port = ppPCIAddressSetTakeEmptyPort(placer->set, PP_PORT_QUEUE_DOWNSTREAM, 0, -1)) &&
-            !(port = ppPlacerAddDownstreamPort(placer, what, error))) {
-            if ((error && *error) || !ppPlacerAddSwitch(placer, what, error) ||
-                !(port = ppPlacerAddDownstreamPort(placer, what, error)))
-                return FALSE;
-        }
     }
     ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
     return TRUE;
