@@ -187,8 +187,8 @@ ppExplainPrintCapacity(const PpExplain *ex)
            free);
     printf(_("  PCI bus numbers:                           %1$u of %2$d used\n"), used,
            PP_PCI_MAX_BUSES);
-    printf(_("  I/O windows (4 KiB, %1$s):               %2$u of %3$u used\n"),
-           ex->plan->firmware, ex->plan->ioWindows, ex->plan->ioBudget);
+    printf(_("  I/O windows of 4 KiB:                      %1$u of %2$u used (firmware: %3$s)\n"),
+           ex->plan->ioWindows, ex->plan->ioBudget, ex->plan->firmware);
     if (machine->virtioMMIOTransports)
         printf(_("  virtio-mmio transports:                    %1$u of %2$u used\n"),
                ex->mmioDevices, machine->virtioMMIOTransports);
