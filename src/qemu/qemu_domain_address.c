@@ -688,6 +688,54 @@ ppQemuDomainCheckLibvirt(const PpDomainDef *def, GError **error)
     return TRUE;
 }
 
+/*
+ * Why the guest would not see an expander bus on this domain, or NULL.
+ * riscv64 virt's firmware describes none; on aarch64 virt a pxb-pcie is
+ * found through ACPI only, so it needs UEFI and ACPI (booted guests: with
+ * a direct kernel the guest lists the expander but none of its devices).
+ */
+static const char *
+ppQemuExpandersMissing(const PpDomainDef *def, const PpQemuMachine *machine)
+{
+    if (!machine->expanders)
+        return _("this machine type has no expander buses");
+    if (machine->kind == PP_QEMU_MACHINE_ARM_VIRT &&
+        (def->firmware != PP_FIRMWARE_EFI || !def->acpi))
+        return _("on aarch64 virt the guest sees an expander bus's devices only with UEFI and ACPI: add <os firmware='efi'> (or an AAVMF pflash <loader>) and <features><acpi/></features>");
+    return NULL;
+}
+
+/* Expander buses, the user's or asked for by hints, only where the guest
+ * will see what is behind them. */
+static gboolean
+ppQemuDomainCheckExpanders(const PpDomainDef *def, const PpQemuMachine *machine, GError **error)
+{
+    const char *why = ppQemuExpandersMissing(def, machine);
+    guint i;
+
+    for (i = 0; why && i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autofree char *what = NULL;
+
+        if (!(dev->kind == PP_DEVICE_CONTROLLER &&
+              (dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS ||
+               dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS)) &&
+            dev->hints.numaNode < 0 &&
+            dev->hints.preferredConnection != PP_CONNECTION_PCIE_EXPANDER_BUS &&
+            dev->hints.preferredConnection != PP_CONNECTION_PCI_EXPANDER_BUS)
+            continue;
+        what = ppDeviceDefDescribe(dev);
+        if (dev->kind == PP_DEVICE_CONTROLLER)
+            g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                        _("%1$s is an expander bus, but %2$s"), what, why);
+        else
+            g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                        _("%1$s needs an expander bus, but %2$s"), what, why);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Hints                                                               */
 
@@ -712,12 +760,6 @@ ppQemuDeviceCheckNuma(const PpDomainDef *def, const PpQemuMachine *machine,
     if (dev->hints.numaNode < 0)
         return TRUE;
     what = ppDeviceDefDescribe(dev);
-    if (!machine->expanders) {
-        g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
-                    _("%1$s has numaNode='%2$d', but machine type '%3$s' on this architecture has no expander buses to put NUMA nodes' devices on"),
-                    what, dev->hints.numaNode, machine->family);
-        return FALSE;
-    }
     if (!ppDomainDefHasNumaCell(def, dev->hints.numaNode)) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("%1$s has numaNode='%2$d', but the domain has no such NUMA cell in <cpu><numa>"),
@@ -787,8 +829,6 @@ ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *machine,
         return TRUE;
     case PP_CONNECTION_PCIE_EXPANDER_BUS:
     case PP_CONNECTION_PCI_EXPANDER_BUS:
-        if (!machine->expanders)
-            return ppQemuHintError(dev, _("this machine type has no expander buses"), error);
         if (machine->pcie != (pref == PP_CONNECTION_PCIE_EXPANDER_BUS))
             return ppQemuHintError(dev, machine->pcie ? _("PCI Express machines use pcie-expander-bus")
                                                       : _("machine type 'pc' uses pci-expander-bus"),
@@ -1527,7 +1567,8 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         return FALSE;
     }
 
-    if (!ppQemuDomainCheckLibvirt(def, error))
+    if (!ppQemuDomainCheckLibvirt(def, error) ||
+        !ppQemuDomainCheckExpanders(def, ctx.machine, error))
         return FALSE;
     ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
     ppQemuAssignUSBIndexes(def);
