@@ -52,6 +52,7 @@ buildDomain(const char *machine, guint hotplug, guint cold, const char *model)
                            "<domain type='qemu'>\n  <name>capacity</name>\n"
                            "  <memory unit='KiB'>262144</memory>\n"
                            "  <os>\n    <type arch='x86_64' machine='%s'>hvm</type>\n  </os>\n"
+                           "  <features>\n    <acpi/>\n  </features>\n"
                            "  <devices>\n"
                            "    <controller type='usb' model='none'/>\n", machine);
     for (i = 0; i < hotplug + cold; i++) {

@@ -71,6 +71,10 @@ testGuestXML(const char *name, guint nics)
                                 "  <os>\n"
                                 "    <type arch='x86_64' machine='q35'>hvm</type>\n"
                                 "  </os>\n"
+                                /* q35 hot-plugs through ACPI */
+                                "  <features>\n"
+                                "    <acpi/>\n"
+                                "  </features>\n"
                                 "  <devices>\n"
                                 "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n",
                            name);

@@ -123,6 +123,11 @@ static const TestCase cases[] = {
     /* --spare-ports */
     OK_SPARES("q35-spare-ports-4", 4),
     OK_SPARES("q35-spare-ports-0", 0),
+    /* q35 and pc hot-plug through ACPI: without <acpi/> no spare port,
+     * and hot-plug hints or --spare-ports are refused */
+    OK("q35-no-acpi-no-spare"),
+    FAIL("q35-no-acpi-hotpluggable-error", PP_ERROR_CONFIG),
+    FAIL_SPARES("q35-no-acpi-spares-error", 2, PP_ERROR_CONFIG),
     /* the user's bare root ports are used before any is added */
     OK("q35-user-root-ports"),
     /* explicit addresses never move; others fill around them */

@@ -176,6 +176,9 @@ ppExplainPrintCapacity(const PpExplain *ex)
         used += ex->buses[i].ctrl != NULL;
 
     printf(_("\nCapacity left:\n"));
+    if (!ex->plan->hotplugWorks)
+        printf(_("  no hot-plug at all: machine type '%1$s' hot-plugs through ACPI, and the domain has no <features><acpi/></features>\n"),
+               machine->family);
     if (machine->pcie) {
         printf(_("  empty hot-pluggable root ports:            %1$u\n"),
                ex->emptyPorts[PP_CONTROLLER_MODEL_PCIE_ROOT_PORT]);

@@ -1527,20 +1527,69 @@ ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
     return ppPlacerAddSpares(ctx->placer, spares, error);
 }
 
+/*
+ * Can the guest hot-plug at all? q35 and pc hot-plug through ACPI (QEMU
+ * 7.2's pc-q35 uses ACPI PCI hot-plug for its root ports, PIIX4's for
+ * pci-root): without <features><acpi/> libvirt starts QEMU with acpi=off
+ * and a device attached to an empty port never reaches the guest (booted
+ * guests, docs/guest-truth.md). virt machines hot-plug natively.
+ */
 static gboolean
-ppQemuPlanSpares(const PpQemuMachine *machine, const PpPlanOptions *opts, guint *ret,
-                 GError **error)
+ppQemuHotplugWorks(const PpDomainDef *def, const PpQemuMachine *machine)
 {
-    if (machine->pcie) {
-        *ret = opts->sparePorts < 0 ? 1 : (guint)opts->sparePorts;
-        return TRUE;
+    switch (machine->kind) {
+    case PP_QEMU_MACHINE_Q35:
+    case PP_QEMU_MACHINE_I440FX:
+        return def->acpi;
+    case PP_QEMU_MACHINE_ARM_VIRT:
+    case PP_QEMU_MACHINE_RISCV_VIRT:
+    case PP_QEMU_MACHINE_LAST:
+        break;
     }
-    if (opts->sparePorts > 0) {
+    return TRUE;
+}
+
+/* The spare ports to leave: one by default where they can be used. */
+static gboolean
+ppQemuPlanSpares(const PpDomainDef *def, const PpQemuMachine *machine, const PpPlanOptions *opts,
+                 guint *ret, GError **error)
+{
+    if (!machine->pcie && opts->sparePorts > 0) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("Machine type 'pc' has no PCIe root ports to leave spare: devices are hot-plugged into free pci-root slots; use q35 for spare ports"));
         return FALSE;
     }
-    *ret = 0;
+    if (!ppQemuHotplugWorks(def, machine) && opts->sparePorts > 0) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Spare hot-plug ports are useless here: machine type '%1$s' hot-plugs through ACPI and the domain has no <features><acpi/></features>; add it, or plan with --spare-ports 0"),
+                    machine->family);
+        return FALSE;
+    }
+    if (!machine->pcie || !ppQemuHotplugWorks(def, machine))
+        *ret = 0;
+    else
+        *ret = opts->sparePorts < 0 ? 1 : (guint)opts->sparePorts;
+    return TRUE;
+}
+
+/* hotpluggable='yes' where nothing can be hot-plugged would be ignored. */
+static gboolean
+ppQemuDomainCheckHotplug(const PpDomainDef *def, const PpQemuMachine *machine, GError **error)
+{
+    guint i;
+
+    for (i = 0; !ppQemuHotplugWorks(def, machine) && i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autofree char *what = NULL;
+
+        if (dev->hints.hotpluggable != PP_TRISTATE_YES)
+            continue;
+        what = ppDeviceDefDescribe(dev);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has hotpluggable='yes', but machine type '%2$s' hot-plugs through ACPI and the domain has no <features><acpi/></features>; add it, or drop the hint"),
+                    what, machine->family);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -1560,7 +1609,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         return FALSE;
     plan->machine = ctx.machine;
     ctx.plan = plan;
-    if (!ppQemuPlanSpares(ctx.machine, opts, &spares, error))
+    if (!ppQemuPlanSpares(def, ctx.machine, opts, &spares, error))
         return FALSE;
     if (!def->devicesNode) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("The domain has no <devices> element"));
@@ -1568,8 +1617,10 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
     }
 
     if (!ppQemuDomainCheckLibvirt(def, error) ||
-        !ppQemuDomainCheckExpanders(def, ctx.machine, error))
+        !ppQemuDomainCheckExpanders(def, ctx.machine, error) ||
+        !ppQemuDomainCheckHotplug(def, ctx.machine, error))
         return FALSE;
+    plan->hotplugWorks = ppQemuHotplugWorks(def, ctx.machine);
     ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
     ppQemuAssignUSBIndexes(def);
     if (!ppQemuDomainAssignVirtioMMIO(def, ctx.machine, plan, error))

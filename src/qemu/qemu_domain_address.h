@@ -107,6 +107,7 @@ struct _PpPlan {
     guint ioWindows;            /* 4 KiB I/O windows the plan needs */
     guint ioBudget;             /* what the firmware fits */
     const char *firmware;       /* whose budget: "SeaBIOS", "OVMF"... */
+    gboolean hotplugWorks;      /* FALSE: q35/pc without ACPI cannot hot-plug */
 };
 
 void ppPlanFree(PpPlan *plan);
