@@ -857,7 +857,7 @@ ppPlacerAssign(PpPlacer *placer, PpDeviceDef *dev, const PpPCIAddress *addr, gbo
  * like any other device.
  */
 gboolean
-ppPlacerPlaceAt(PpPlacer *placer, PpDeviceDef *dev, guint slot, guint function, GError **error)
+ppPlacerPlaceAt(PpPlacer *placer, PpDeviceDef *dev, guint slot, guint function)
 {
     PpPCIAddress addr = { .bus = 0, .slot = slot, .function = function };
 
@@ -1246,7 +1246,7 @@ ppPlacerPlaceController(PpPlacer *placer, PpDeviceDef *dev, GError **error)
         return ppPlacerPlaceUserBridge(placer, dev, what, error);
     case PP_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
         /* 00:1e.0 is where the DMI bridge sits on real ICH9 and in libvirt. */
-        if (ppPlacerPlaceAt(placer, dev, 0x1e, 0, error))
+        if (ppPlacerPlaceAt(placer, dev, 0x1e, 0))
             break;
         G_GNUC_FALLTHROUGH;
     case PP_CONTROLLER_MODEL_PCI_EXPANDER_BUS:

@@ -46,11 +46,8 @@ void ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags 
 void ppPlacerSizeSpares(PpPlacer *placer, guint spares);
 
 /* place */
-gboolean ppPlacerPlaceAt(PpPlacer *placer,
-                         PpDeviceDef *dev,
-                         guint slot,
-                         guint function,
-                         GError **error);
+/* Put @dev at root-bus @slot.@function if free; FALSE (no error) if taken. */
+gboolean ppPlacerPlaceAt(PpPlacer *placer, PpDeviceDef *dev, guint slot, guint function);
 gboolean ppPlacerPlaceGroup(PpPlacer *placer,
                             PpDeviceDef **devs,
                             const guint *functions,

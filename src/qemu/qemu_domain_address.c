@@ -1438,7 +1438,7 @@ ppQemuPlanUSBCompanions(PpQemuPlanCtx *ctx, GError **error)
 /* Chipset rules that fix an address: where libvirt and real hardware put
  * these, if the user did not. */
 static void
-ppQemuPlanFixed(PpQemuPlanCtx *ctx, GError **error)
+ppQemuPlanFixed(PpQemuPlanCtx *ctx)
 {
     gboolean videoDone = FALSE;
     guint i;
@@ -1451,11 +1451,11 @@ ppQemuPlanFixed(PpQemuPlanCtx *ctx, GError **error)
             continue;
         if (ctx->machine->kind == PP_QEMU_MACHINE_Q35 && dev->kind == PP_DEVICE_CONTROLLER &&
             ppStrEq(dev->type, "sata") && dev->ctrl.index <= 0)
-            placed = ppPlacerPlaceAt(ctx->placer, dev, 0x1f, 2, error);
+            placed = ppPlacerPlaceAt(ctx->placer, dev, 0x1f, 2);
         else if (ctx->machine->kind == PP_QEMU_MACHINE_I440FX &&
                  dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.index <= 0 &&
                  ppStrEq(dev->type, "usb") && (!dev->model || ppStrEq(dev->model, "piix3-uhci")))
-            placed = ppPlacerPlaceAt(ctx->placer, dev, 1, 2, error);
+            placed = ppPlacerPlaceAt(ctx->placer, dev, 1, 2);
         else if (ctx->machine->kind == PP_QEMU_MACHINE_I440FX &&
                  dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "ide") &&
                  dev->ctrl.index <= 0)
@@ -1467,7 +1467,7 @@ ppQemuPlanFixed(PpQemuPlanCtx *ctx, GError **error)
         else if (dev->kind == PP_DEVICE_VIDEO && !videoDone && ctx->machine->videoSlot >= 0 &&
                  dev->hints.preferredConnection == PP_CONNECTION_NONE) {
             videoDone = TRUE;
-            placed = ppPlacerPlaceAt(ctx->placer, dev, ctx->machine->videoSlot, 0, error);
+            placed = ppPlacerPlaceAt(ctx->placer, dev, ctx->machine->videoSlot, 0);
         }
         if (placed)
             g_hash_table_remove(ctx->flags, dev);
@@ -1510,7 +1510,7 @@ ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
             return FALSE;
     }
 
-    ppQemuPlanFixed(ctx, error);
+    ppQemuPlanFixed(ctx);
     if (!ppQemuPlanUSBCompanions(ctx, error))
         return FALSE;
     for (r = 0; r < PP_QEMU_PLACE_RANKS; r++) {
