@@ -16,7 +16,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "pp_libvirt.h"
+#include "pp_libvirt_qemu.h"
 #include "domain_conf.h"
 #include "domain_format.h"
 #include "pperror.h"

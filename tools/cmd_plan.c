@@ -12,57 +12,6 @@
 
 #include <stdio.h>
 
-gboolean
-ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error)
-{
-    g_autofree char *text = NULL;
-    gsize len = 0;
-    PpDomainDef *def;
-
-    if (!ppFileReadBounded(path, PP_FILE_MAX_INPUT, &text, &len, error))
-        return FALSE;
-    if (!(def = ppDomainDefParseString(text, len, error)))
-        return FALSE;
-    *ret_def = def;
-    return TRUE;
-}
-
-/**
- * ppToolPlanFile:
- *
- * Read, parse and plan @path ("-" for standard input): what every command
- * that works on a planned domain starts with.
- */
-gboolean
-ppToolPlanFile(const char *path,
-               const PpPlanOptions *opts,
-               PpDomainDef **ret_def,
-               PpPlan **ret_plan,
-               GError **error)
-{
-    g_autoptr(PpDomainDef) def = NULL;
-    g_autoptr(PpPlan) plan = NULL;
-
-    if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error))
-        return FALSE;
-    *ret_def = g_steal_pointer(&def);
-    if (ret_plan)
-        *ret_plan = g_steal_pointer(&plan);
-    return TRUE;
-}
-
-/* --spare-ports N, as plan, explain and argv take it. */
-gboolean
-ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts)
-{
-    if (spares < -1 || spares > 255) {
-        g_printerr(_("virt-pciplan %1$s: --spare-ports takes a number from 0 to 255\n"), cmd);
-        return FALSE;
-    }
-    opts->sparePorts = spares;
-    return TRUE;
-}
-
 int
 ppCmdPlan(int argc, char **argv)
 {

@@ -1,8 +1,19 @@
 /*
  * virt-pciplan.c: the command line front end
  *
- * The only place that prints: src/ reports through GError, and this file
- * turns error classes into messages and exit statuses.
+ * This program links neither libvirt nor libvirt-qemu: plan, explain,
+ * argv and order run without them, so that the dynamic loader has only
+ * GLib and libxml2 to map at start (libvirt brings ~55 more libraries,
+ * which cost more than the planning of a 200-device domain). define and
+ * attach need libvirt's public API: they run in virt-pciplan-libvirt
+ * (tools/virt-pciplan-libvirt.c, installed in libexecdir), which this
+ * program execs with the same arguments. Why a program rather than
+ * dlopen(): exec keeps stdin, stdout, signals and the exit status as they
+ * are, libvirt's process-wide state (event loop, worker threads, its
+ * error handler) never enters the planner's process, and the helper links
+ * libvirt normally, so the linker checks every symbol and version instead
+ * of a table of dlsym() pointers. The extra exec costs about a
+ * millisecond, against the ~100 ms of opening a libvirt connection.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,52 +21,18 @@
 #include "pperror.h"
 #include "ppfile.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-int
-ppToolReportError(const GError *error)
-{
-    if (!error)
-        return PP_EXIT_OK;
-    g_printerr(_("virt-pciplan: error: %1$s\n"), error->message);
-    if (error->domain == G_OPTION_ERROR)
-        return PP_EXIT_USAGE;
-    if (error->domain != PP_ERROR)
-        return PP_EXIT_INTERNAL;
-    switch ((PpErrorCode)error->code) {
-    case PP_ERROR_CONFIG:
-    case PP_ERROR_UNSUPPORTED:
-    case PP_ERROR_EXHAUSTED:
-        return PP_EXIT_CONFIG;
-    case PP_ERROR_LIBVIRT:
-        return PP_EXIT_LIBVIRT;
-    case PP_ERROR_IO:
-        return PP_EXIT_IO;
-    case PP_ERROR_INTERNAL:
-    case PP_ERROR_LAST:
-        break;
-    }
-    return PP_EXIT_INTERNAL;
-}
-
-gboolean
-ppToolWriteOutput(const char *path, const char *data, gsize len, GError **error)
-{
-    if (!path || g_str_equal(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            g_set_error(error, PP_ERROR, PP_ERROR_IO, _("Cannot write to standard output"));
-            return FALSE;
-        }
-        return TRUE;
-    }
-    return ppFileWriteAtomic(path, data, len, error);
-}
+/* The program that runs define and attach (see above). */
+#define PP_TOOL_LIBVIRT_HELPER "virt-pciplan-libvirt"
 
 typedef struct {
     const char *name;
-    int (*run)(int argc, char **argv);
+    int (*run)(int argc, char **argv);  /* NULL: run by PP_TOOL_LIBVIRT_HELPER */
     const char *summary;
 } PpCommand;
 
@@ -64,9 +41,42 @@ static const PpCommand ppCommands[] = {
     { "explain", ppCmdExplain, N_("Show the planned topology, why each controller exists, and what is left") },
     { "argv", ppCmdArgv, N_("Plan the domain and write its QEMU command line, devices in realization order") },
     { "order", ppCmdOrder, N_("Reorder the -device options of a QEMU command line so that QEMU can realize them") },
-    { "define", ppCmdDefine, N_("Plan the domain and define it through libvirt, checking that libvirt kept the plan") },
-    { "attach", ppCmdAttach, N_("Place one new device into an existing domain and attach it through libvirt") },
+    { "define", NULL, N_("Plan the domain and define it through libvirt, checking that libvirt kept the plan") },
+    { "attach", NULL, N_("Place one new device into an existing domain and attach it through libvirt") },
 };
+
+/*
+ * Where PP_TOOL_LIBVIRT_HELPER is: beside this program when it runs from
+ * a build directory (meson builds both into tools/), else the configured
+ * libexecdir. An installed virt-pciplan has no helper beside it in
+ * bindir, so the first test fails there.
+ */
+static char *
+ppToolLibvirtHelperPath(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *dir = self ? g_path_get_dirname(self) : NULL;
+    g_autofree char *beside = dir ? g_build_filename(dir, PP_TOOL_LIBVIRT_HELPER, NULL) : NULL;
+
+    if (beside && g_file_test(beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer(&beside);
+    return g_build_filename(PP_LIBEXECDIR, PP_TOOL_LIBVIRT_HELPER, NULL);
+}
+
+/* Replace this process by the helper, with the same arguments; returns
+ * only when the exec fails. */
+static int
+ppToolExecLibvirtHelper(char **argv)
+{
+    g_autofree char *helper = ppToolLibvirtHelperPath();
+    int err;
+
+    execv(helper, argv);
+    err = errno;
+    g_printerr(_("virt-pciplan: error: '%1$s' needs libvirt, through '%2$s', which cannot be run: %3$s\n"),
+               argv[1], helper, g_strerror(err));
+    return PP_EXIT_LIBVIRT;
+}
 
 static void
 ppToolUsage(FILE *out)
@@ -113,8 +123,11 @@ main(int argc, char **argv)
         return PP_EXIT_OK;
     }
     for (i = 0; i < G_N_ELEMENTS(ppCommands); i++) {
-        if (g_str_equal(argv[1], ppCommands[i].name))
-            return ppCommands[i].run(argc - 1, argv + 1);
+        if (!g_str_equal(argv[1], ppCommands[i].name))
+            continue;
+        if (!ppCommands[i].run)
+            return ppToolExecLibvirtHelper(argv);
+        return ppCommands[i].run(argc - 1, argv + 1);
     }
     g_printerr(_("virt-pciplan: unknown command '%1$s'; see 'virt-pciplan --help'\n"), argv[1]);
     return PP_EXIT_USAGE;

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "pp_libvirt.h"
+#include "pp_libvirtpriv.h"
 #include "domain_conf.h"
 #include "domain_format.h"
 #include "pperror.h"
@@ -12,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
@@ -22,7 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 
 struct _PpLibvirtConn {
@@ -306,7 +305,7 @@ ppLibvirtConnGetEmbedRoot(const PpLibvirtConn *conn)
     return conn->embedRoot;
 }
 
-static virDomainPtr
+virDomainPtr
 ppLibvirtLookup(PpLibvirtConn *conn, const char *name, GError **error)
 {
     virDomainPtr dom = virDomainLookupByName(conn->conn, name);
@@ -1347,28 +1346,4 @@ ppLibvirtAttach(PpLibvirtConn *conn,
                                     .hasAddress = done->addr.type == PP_ADDRESS_PCI,
                                     .added = config.added };
     return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
-/* The QEMU monitor                                                    */
-
-char *
-ppLibvirtQemuMonitorCommand(PpLibvirtConn *conn, const char *name, const char *cmd,
-                            GError **error)
-{
-    g_autoptr(virDomain) dom = NULL;
-    char *reply = NULL;
-    char *ret;
-
-    g_return_val_if_fail(conn != NULL && name != NULL && cmd != NULL, NULL);
-
-    if (!(dom = ppLibvirtLookup(conn, name, error)))
-        return NULL;
-    if (virDomainQemuMonitorCommand(dom, cmd, &reply, VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
-        ppLibvirtReportLastError(error);
-        return NULL;
-    }
-    ret = g_strdup(reply);
-    free(reply);
-    return ret;
 }

@@ -383,21 +383,3 @@ gboolean ppLibvirtAttach(PpLibvirtConn *conn,
                          gpointer opaque,
                          PpLibvirtAttachResult *ret,
                          GError **error);
-
-/**
- * ppLibvirtQemuMonitorCommand:
- * @conn: (transfer none) a connection
- * @name: (transfer none) a running domain's name
- * @cmd: (transfer none) a QMP command in JSON
- *
- * Sends @cmd to the domain's QEMU monitor (virDomainQemuMonitorCommand):
- * tests ask QOM where devices really are. libvirt marks the domain
- * tainted ("custom-monitor").
- *
- * Returns: (transfer full) QEMU's JSON reply, or NULL with @error set
- * (PP_ERROR_LIBVIRT).
- */
-char *ppLibvirtQemuMonitorCommand(PpLibvirtConn *conn,
-                                  const char *name,
-                                  const char *cmd,
-                                  GError **error);

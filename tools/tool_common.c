@@ -1,0 +1,106 @@
+/*
+ * tool_common.c: what virt-pciplan and its libvirt helper share
+ *
+ * The only place besides the commands that prints: src/ reports through
+ * GError, and ppToolReportError() turns error classes into messages and
+ * exit statuses.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "virt-pciplan.h"
+#include "domain_conf.h"
+#include "pperror.h"
+#include "ppfile.h"
+#include "qemu_domain_address.h"
+
+#include <stdio.h>
+
+int
+ppToolReportError(const GError *error)
+{
+    if (!error)
+        return PP_EXIT_OK;
+    g_printerr(_("virt-pciplan: error: %1$s\n"), error->message);
+    if (error->domain == G_OPTION_ERROR)
+        return PP_EXIT_USAGE;
+    if (error->domain != PP_ERROR)
+        return PP_EXIT_INTERNAL;
+    switch ((PpErrorCode)error->code) {
+    case PP_ERROR_CONFIG:
+    case PP_ERROR_UNSUPPORTED:
+    case PP_ERROR_EXHAUSTED:
+        return PP_EXIT_CONFIG;
+    case PP_ERROR_LIBVIRT:
+        return PP_EXIT_LIBVIRT;
+    case PP_ERROR_IO:
+        return PP_EXIT_IO;
+    case PP_ERROR_INTERNAL:
+    case PP_ERROR_LAST:
+        break;
+    }
+    return PP_EXIT_INTERNAL;
+}
+
+gboolean
+ppToolWriteOutput(const char *path, const char *data, gsize len, GError **error)
+{
+    if (!path || g_str_equal(path, "-")) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+            g_set_error(error, PP_ERROR, PP_ERROR_IO, _("Cannot write to standard output"));
+            return FALSE;
+        }
+        return TRUE;
+    }
+    return ppFileWriteAtomic(path, data, len, error);
+}
+
+gboolean
+ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    PpDomainDef *def;
+
+    if (!ppFileReadBounded(path, PP_FILE_MAX_INPUT, &text, &len, error))
+        return FALSE;
+    if (!(def = ppDomainDefParseString(text, len, error)))
+        return FALSE;
+    *ret_def = def;
+    return TRUE;
+}
+
+/**
+ * ppToolPlanFile:
+ *
+ * Read, parse and plan @path ("-" for standard input): what every command
+ * that works on a planned domain starts with.
+ */
+gboolean
+ppToolPlanFile(const char *path,
+               const PpPlanOptions *opts,
+               PpDomainDef **ret_def,
+               PpPlan **ret_plan,
+               GError **error)
+{
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autoptr(PpPlan) plan = NULL;
+
+    if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error))
+        return FALSE;
+    *ret_def = g_steal_pointer(&def);
+    if (ret_plan)
+        *ret_plan = g_steal_pointer(&plan);
+    return TRUE;
+}
+
+/* --spare-ports N, as plan, explain and argv take it. */
+gboolean
+ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts)
+{
+    if (spares < -1 || spares > 255) {
+        g_printerr(_("virt-pciplan %1$s: --spare-ports takes a number from 0 to 255\n"), cmd);
+        return FALSE;
+    }
+    opts->sparePorts = spares;
+    return TRUE;
+}
