@@ -1,0 +1,56 @@
+/*
+ * qemu_domain_addresspriv.h: the pieces of the planner shared by the
+ * qemu_domain_address.c family (machine table, connect flags, implicit
+ * devices, hints, virtio-mmio, I/O budget) and nothing outside it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "qemu_domain_address.h"
+
+/* Both strings set and equal. */
+static inline gboolean
+ppStrEq(const char *a, const char *b)
+{
+    return a && b && g_str_equal(a, b);
+}
+
+/* @s set and one of the NULL-terminated @list. */
+static inline gboolean
+ppStrIn(const char *s, const char *const *list)
+{
+    for (; s && *list; list++) {
+        if (g_str_equal(s, *list))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* qemu_domain_address.c: record in @opaque (a PpPlan) that @dev was added,
+ * and why (@reason, transfer full). */
+void ppPlanRecord(PpDeviceDef *dev, char *reason, gpointer opaque);
+
+/* qemu_domain_implicit.c: make explicit what libvirt 9.0 adds on define. */
+void ppQemuDomainAddImplicitDevices(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan);
+/* qemu_domain_implicit.c: refuse what libvirt 9.0 refuses on define. */
+gboolean ppQemuDomainCheckLibvirt(const PpDomainDef *def, GError **error);
+
+/* qemu_domain_hints.c */
+gboolean ppQemuDomainCheckExpanders(const PpDomainDef *def, const PpQemuMachine *machine,
+                                    GError **error);
+gboolean ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *machine,
+                                gboolean hasPCIeToPCIBridge, const PpDeviceDef *dev,
+                                PpPCIConnectFlags *flags, GError **error);
+gboolean ppQemuHotplugWorks(const PpDomainDef *def, const PpQemuMachine *machine);
+gboolean ppQemuDomainCheckHotplug(const PpDomainDef *def, const PpQemuMachine *machine,
+                                  GError **error);
+void ppQemuDomainMirrorHints(PpDomainDef *def);
+
+/* qemu_virtio_mmio.c: give virtio devices without an address a transport. */
+gboolean ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *machine,
+                                      PpPlan *plan, GError **error);
+
+/* qemu_io_budget.c: count the plan's I/O windows against the firmware's. */
+gboolean ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
+                            GError **error);
