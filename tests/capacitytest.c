@@ -118,7 +118,7 @@ assertLibvirtAgrees(const char *xml)
     g_assert_no_error(err);
     ppLibvirtUndefine(conn, "capacity", &err);
     g_assert_no_error(err);
-    ppLibvirtCompareDomainXML(xml, dumped, &err);
+    ppDomainXMLCompare(xml, dumped, &err);
     g_assert_no_error(err);
 }
 

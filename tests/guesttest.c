@@ -1190,7 +1190,7 @@ scenarioPrepare(ScenarioRun *run, Verdict *v)
         return FALSE;
     }
     if (sc->planned) {
-        if (!ppLibvirtCompareDomainXML(run->xml, dumped, &err))
+        if (!ppDomainXMLCompare(run->xml, dumped, &err))
             problem(v, "libvirt changed the plan: %s", err->message);
     } else {
         /* libvirt's addresses are what the guest should see */

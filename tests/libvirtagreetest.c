@@ -4,7 +4,7 @@
  * Every planned domain in $PP_AGREE_DIR (the golden files of
  * tests/qemuxml2xmloutdata by default) is defined through libvirt's
  * embedded QEMU driver, dumped, undefined, and compared with what we
- * planned (ppLibvirtCompareDomainXML): libvirt auto-adds whatever a domain
+ * planned (ppDomainXMLCompare): libvirt auto-adds whatever a domain
  * lacks, so any controller or address it adds means the plan was
  * incomplete. One connection serves every file, because the first open of
  * a fresh root probes each QEMU binary (~4 s) while a define takes ~0.1 s.
@@ -17,7 +17,7 @@
  * $PP_TEST_CORPUSDIR) is planned here, then
  *  - a plan is defined, and libvirt's inactive XML must have every PCI
  *    address and every controller of the plan, device by device, and
- *    nothing more (ppLibvirtCompareDomainXML);
+ *    nothing more (ppDomainXMLCompare);
  *  - a refusal is judged by libvirt: the input itself is defined, and when
  *    libvirt refuses it too the refusal is deserved (its reason is listed
  *    in the test log). When libvirt accepts it, the refusal must come from
@@ -166,7 +166,7 @@ testAgreeFile(gconstpointer data)
         g_test_fail_printf("%s: %s", path, err->message);
         return;
     }
-    if (!ppLibvirtCompareDomainXML(planned, dumped, &err)) {
+    if (!ppDomainXMLCompare(planned, dumped, &err)) {
         if (g_getenv("PP_TEST_DEBUG"))
             g_test_message("libvirt's XML for %s:\n%s", path, dumped);
         g_test_fail_printf("%s: %s", path, err->message);
@@ -475,7 +475,7 @@ testParityInput(gconstpointer data)
                                                      base, err->message));
             return;
         }
-        if (!ppLibvirtCompareDomainXML(planned, dumped, &err)) {
+        if (!ppDomainXMLCompare(planned, dumped, &err)) {
             if (g_getenv("PP_TEST_DEBUG"))
                 g_test_message("libvirt's XML for %s:\n%s", base, dumped);
             parityDisagree(base, g_strdup(err->message));

@@ -1,7 +1,9 @@
 /*
- * libvirtcomparetest.c: the parts of src/libvirt that need no libvirt
+ * libvirtcomparetest.c: the plan-versus-libvirt comparison
+ * (src/conf/domain_compare.c) and the parts of src/libvirt that need no
+ * libvirt
  *
- * ppLibvirtCompareDomainXML() is the judge of the libvirt agreement test
+ * ppDomainXMLCompare() is the judge of the libvirt agreement test
  * (libvirtagreetest.c); these crafted pairs check the judge itself: what
  * libvirt legitimately fills in passes, every change of topology fails
  * and names the device.
@@ -165,7 +167,7 @@ testCompare(gconstpointer data)
 {
     const PpCompareCase *tc = data;
     g_autoptr(GError) err = NULL;
-    gboolean ok = ppLibvirtCompareDomainXML(tc->planned, tc->defined, &err);
+    gboolean ok = ppDomainXMLCompare(tc->planned, tc->defined, &err);
 
     if (tc->code < 0) {
         g_assert_no_error(err);
@@ -190,7 +192,7 @@ testCompareLimit(void)
     g_autoptr(GError) err = NULL;
     guint i;
 
-    for (i = 1; i <= PP_LIBVIRT_COMPARE_MAX_REPORTED + 10; i++)
+    for (i = 1; i <= PP_DOMAIN_COMPARE_MAX_REPORTED + 10; i++)
         g_string_append_printf(defined,
                                "<controller type='pci' index='%u' model='pci-bridge'>"
                                "<address type='pci' domain='0x0000' bus='0x%02x' slot='0x01' function='0x0'/>"
@@ -198,7 +200,7 @@ testCompareLimit(void)
                                i, i - 1);
     g_string_append(defined, TAIL);
 
-    g_assert_false(ppLibvirtCompareDomainXML(HEAD PCIE_ROOT TAIL, defined->str, &err));
+    g_assert_false(ppDomainXMLCompare(HEAD PCIE_ROOT TAIL, defined->str, &err));
     g_assert_error(err, PP_ERROR, PP_ERROR_INTERNAL);
     g_assert_nonnull(strstr(err->message, "index='50'"));
     g_assert_null(strstr(err->message, "index='51'"));

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "domain_conf.h"
+#include "domain_compare.h"
 
 typedef struct _PpLibvirtConn PpLibvirtConn;
 
@@ -195,7 +196,7 @@ char *ppLibvirtGetDomainXML(PpLibvirtConn *conn,
  * @planned: (transfer none) a planned domain XML document
  * @ret_name: (out) (optional) (transfer full) the domain's name
  *
- * Defines @planned and checks with ppLibvirtCompareDomainXML() that
+ * Defines @planned and checks with ppDomainXMLCompare() that
  * libvirt kept its PCI topology. When libvirt changed it, the domain's
  * previous persistent definition is defined again (or the domain is
  * undefined when it had none), so no half-applied plan is left behind.
@@ -284,32 +285,6 @@ PpLibvirtDomainCaps *ppLibvirtGetDomainCapabilitiesForDef(PpLibvirtConn *conn,
  */
 PpTristate ppLibvirtDomainCapsHasPCIController(const PpLibvirtDomainCaps *caps,
                                                PpPCIControllerModel model);
-
-/* The most differences one comparison lists; the rest are counted. */
-#define PP_LIBVIRT_COMPARE_MAX_REPORTED 50
-
-/**
- * ppLibvirtCompareDomainXML:
- * @planned: (transfer none) the domain XML virt-pciplan wrote
- * @defined: (transfer none) the inactive XML libvirt dumped after defining
- *           @planned
- *
- * Checks that libvirt kept the planned PCI topology: no PCI controller
- * added, dropped, renumbered, re-modelled or moved, and no device given
- * a PCI address the plan does not have (libvirt adding a USB controller,
- * a memballoon or a root port counts). Order does not matter: PCI
- * controllers are matched by index (their index is their bus number), any
- * other device by its element (and controller type) and PCI address, as a
- * multiset. Whatever libvirt fills in that is not an address (aliases,
- * <model name>, chassis and port, default models of other devices) is
- * not compared.
- *
- * Returns: TRUE when the topology is unchanged; FALSE with @error set:
- * PP_ERROR_INTERNAL listing each difference and naming each device (a
- * plan that libvirt completes was incomplete, a bug of the planner), or
- * the error of parsing either document.
- */
-gboolean ppLibvirtCompareDomainXML(const char *planned, const char *defined, GError **error);
 
 /* Where an attached device goes; neither flag means the domain's current
  * state, as libvirt's VIR_DOMAIN_AFFECT_CURRENT: live when it runs. */
