@@ -318,9 +318,14 @@ static const struct {
 static void
 addCorpusCases(void)
 {
-    g_autoptr(GPtrArray) files = ppTestListDir(g_getenv("PP_TEST_CORPUSDIR"), ".xml");
+    const char *dir = ppTestCorpusDir("/qemuxml2xml/corpus");
+    g_autoptr(GPtrArray) files = NULL;
     guint i;
     size_t j;
+
+    if (!dir)
+        return;
+    files = ppTestListDir(dir, ".xml");
 
     g_assert_cmpuint(files->len, >=, 52);
     for (i = 0; i < files->len; i++) {

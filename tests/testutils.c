@@ -31,6 +31,30 @@ ppTestInit(int *argc, char ***argv)
     g_setenv("LC_ALL", "C", TRUE);
 }
 
+static void
+ppTestCorpusMissing(gconstpointer data)
+{
+    const char *dir = data;
+
+    if (g_getenv("CI"))
+        g_test_fail_printf("the libvirt corpus is missing (%s): CI must test it", dir);
+    else
+        g_test_skip_printf("the libvirt corpus is missing (%s): corpus cases not run", dir);
+}
+
+const char *
+ppTestCorpusDir(const char *testpath)
+{
+    const char *dir = g_getenv("PP_TEST_CORPUSDIR");
+
+    if (dir && g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return dir;
+    /* The test table lives as long as the process. */
+    g_test_add_data_func(testpath, g_strdup(dir ? dir : "PP_TEST_CORPUSDIR unset"),
+                         ppTestCorpusMissing);
+    return NULL;
+}
+
 char *
 ppTestSrcPath(const char *rel)
 {

@@ -27,6 +27,16 @@ char *ppTestLoadFile(const char *path, gsize *ret_len);
  */
 gboolean ppTestCompareToFile(const char *actual, const char *path);
 
+/*
+ * The libvirt corpus (PP_TEST_CORPUSDIR: ../shared/corpus/libvirt beside
+ * the source tree, which is not part of the project). When it is absent
+ * (a fresh clone elsewhere, a `meson dist` tarball) this registers the test
+ * @testpath, which skips with the reason, or fails when the environment
+ * variable CI is set (CI must always test the corpus), and returns NULL.
+ * Call after ppTestInit(). Returns: (transfer none) the directory or NULL.
+ */
+const char *ppTestCorpusDir(const char *testpath);
+
 /* Files in @dir whose names end in @suffix, sorted. (transfer full) */
 GPtrArray *ppTestListDir(const char *dir, const char *suffix);
 

@@ -3,14 +3,16 @@
 # build-guest.sh: build the test guests' kernels and initramfs from Debian
 # packages, cached under OUTDIR (the meson build dir's tests/guest).
 #
-#   build-guest.sh OUTDIR
+#   build-guest.sh [--offline] OUTDIR
 #
 # Writes OUTDIR/x86_64/{vmlinuz,initrd.gz} and OUTDIR/aarch64/{Image,initrd.gz}
 # and OUTDIR/guest.env naming them. Packages come from the machine's apt
 # sources only: linux-image-amd64 and busybox-static, and their arm64
 # builds through dpkg multi-arch (dpkg --add-architecture arm64 once).
 # A second run reuses the .deb files and rebuilds an initramfs only when
-# init.sh changed. Every missing piece is an error (exit 1), never a skip.
+# init.sh changed. With --offline (what the test runs) apt and dpkg's
+# configuration are never touched: only the cached packages are used.
+# Every missing piece is an error (exit 1), never a skip.
 # Progress goes to stderr: stdout belongs to the TAP stream of the test.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -18,7 +20,12 @@
 set -eu
 
 srcdir=$(cd "$(dirname "$0")" && pwd)
-out=${1:?usage: build-guest.sh OUTDIR}
+offline=""
+if [ "${1:-}" = "--offline" ]; then
+    offline=1
+    shift
+fi
+out=${1:?usage: build-guest.sh [--offline] OUTDIR}
 mkdir -p "$out/debs"
 out=$(cd "$out" && pwd)
 
@@ -154,6 +161,7 @@ if [ -s "$manifest" ]; then
     done
 fi
 if [ ! -s "$manifest" ]; then
+    [ -z "$offline" ] || die "no cached packages in $out/debs: run build-guest.sh $out without --offline"
     ensure_arm64
     bb_amd64=$(download busybox-static:amd64)
     bb_arm64=$(download busybox-static:arm64)
