@@ -1344,12 +1344,14 @@ testHost(void)
 static void
 guestOpen(void)
 {
-    const char *builddir = g_getenv("PP_TEST_BUILDDIR");
     const char *timeout = g_getenv("PP_GUEST_TIMEOUT");
     g_autofree char *root = NULL;
 
     guest.timeout = timeout ? (guint)atoi(timeout) : 300;
-    guest.work = g_build_filename(builddir ? builddir : g_get_tmp_dir(), "guest-XXXXXX", NULL);
+    /* Not under the build directory, which may be deep (an unpacked dist
+     * tarball): each guest's QMP socket lies below the root, and a UNIX
+     * socket path has at most 107 bytes. */
+    guest.work = g_build_filename(g_get_tmp_dir(), "ppguest-XXXXXX", NULL);
     g_assert_nonnull(g_mkdtemp(guest.work));
     root = g_build_filename(guest.work, "embed", NULL);
     guest.uri = g_strdup_printf("qemu:///embed?root=%s", root);

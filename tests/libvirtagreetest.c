@@ -30,8 +30,8 @@
  * <domain type='kvm'> is defined as type='qemu': these machines may have
  * no /dev/kvm, and the domain type changes nothing PCI.
  *
- * Environment: PP_AGREE_DIR (the files), PP_TEST_BUILDDIR (where the fresh
- * embed root is made; kept on failure for its logs under log/qemu),
+ * Environment: PP_AGREE_DIR (the files), TMPDIR (where the fresh embed
+ * root is made; kept on failure for its logs under log/qemu),
  * PP_TEST_DEBUG=1 (show libvirt's XML of a failing file), PP_TEST_SRCDIR
  * and PP_TEST_CORPUSDIR (the inputs; a missing corpus is skipped with a
  * reason, and fails when CI is set).
@@ -549,13 +549,14 @@ parityAddInputs(void)
     }
 }
 
-/* A fresh embed root in the build directory, and one connection to it. */
+/* A fresh embed root and one connection to it. The root is in the
+ * temporary directory, not the build directory (which may be deep, as in
+ * an unpacked dist tarball): the started guest's QMP socket lies below it
+ * and a UNIX socket path has at most 107 bytes. */
 static gboolean
 testAgreeOpen(GError **error)
 {
-    const char *builddir = g_getenv("PP_TEST_BUILDDIR");
-    g_autofree char *template = g_build_filename(builddir ? builddir : g_get_tmp_dir(),
-                                                 "libvirtagree-XXXXXX", NULL);
+    g_autofree char *template = g_build_filename(g_get_tmp_dir(), "libvirtagree-XXXXXX", NULL);
     g_autofree char *escaped = NULL;
     g_autofree char *uri = NULL;
 

@@ -3,7 +3,7 @@
  * driver, checked against libvirt's XML and QEMU's QOM
  *
  * Two embed roots, because a root serves one process for that process's
- * whole life: this process opens one (under $PP_TEST_BUILDDIR) for the
+ * whole life: this process opens one (under the temporary directory) for the
  * API-level cases and the QOM checks, and the virt-pciplan binary
  * ($PP_TEST_TOOL) runs one process after another on its default root,
  * under a scratch XDG_STATE_HOME, so that exit statuses and the
@@ -749,23 +749,23 @@ testToolErrors(void)
 
 
 /*
- * Short names under the build directory: libvirt puts each guest's QMP
- * socket below the root, and a UNIX socket path has at most 107 bytes.
+ * Short names under the temporary directory, not the build directory
+ * (which may be deep, as in an unpacked dist tarball): libvirt puts each
+ * guest's QMP socket below the root, and a UNIX socket path has at most
+ * 107 bytes.
  */
 static gboolean
 testDefineOpen(GError **error)
 {
-    const char *builddir = g_getenv("PP_TEST_BUILDDIR");
-    g_autofree char *root = g_build_filename(builddir ? builddir : g_get_tmp_dir(), "ppdef-XXXXXX",
-                                             NULL);
-    g_autofree char *cli = g_build_filename(builddir ? builddir : g_get_tmp_dir(), "ppcli-XXXXXX",
-                                            NULL);
+    const char *tmpdir = g_get_tmp_dir();
+    g_autofree char *root = g_build_filename(tmpdir, "ppdef-XXXXXX", NULL);
+    g_autofree char *cli = g_build_filename(tmpdir, "ppcli-XXXXXX", NULL);
     g_autofree char *escaped = NULL;
     g_autofree char *uri = NULL;
 
     if (!g_mkdtemp(root) || !g_mkdtemp(cli)) {
         g_set_error(error, PP_ERROR, PP_ERROR_IO, "cannot create a directory in '%s': %s",
-                    builddir, g_strerror(errno));
+                    tmpdir, g_strerror(errno));
         return FALSE;
     }
     state.root = g_steal_pointer(&root);
