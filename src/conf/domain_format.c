@@ -303,6 +303,114 @@ ppXmlNodeChild(xmlNodePtr node, const char *name)
     return NULL;
 }
 
+/* The hint attributes of the input language (README.md, "Hints"). */
+static const char *const ppHintAttrs[] = { "hotpluggable", "preferredConnection", "numaNode" };
+
+/*
+ * Find attribute @name in the start tag of @span: [*ret_start, *ret_end)
+ * covers it with the whitespace before it. The document passed both
+ * xml_spans.c and libxml2, so the tag is well formed.
+ */
+static gboolean
+ppXmlStartTagFindAttr(const char *text, const PpXmlSpan *span, const char *name,
+                      gsize *ret_start, gsize *ret_end)
+{
+    gsize i = span->start + 1;
+    gsize tagEnd = span->startEnd;
+
+    while (i < tagEnd && !g_ascii_isspace(text[i]) && text[i] != '/' && text[i] != '>')
+        i++;
+    for (;;) {
+        gsize wsStart = i;
+        gsize nameStart;
+        gsize nameEnd;
+        char quote;
+
+        while (i < tagEnd && g_ascii_isspace(text[i]))
+            i++;
+        if (i >= tagEnd || text[i] == '/' || text[i] == '>')
+            return FALSE;
+        nameStart = i;
+        while (i < tagEnd && text[i] != '=' && !g_ascii_isspace(text[i]))
+            i++;
+        nameEnd = i;
+        while (i < tagEnd && text[i] != '\'' && text[i] != '"')
+            i++;
+        if (i >= tagEnd)
+            return FALSE;
+        quote = text[i++];
+        while (i < tagEnd && text[i] != quote)
+            i++;
+        if (i >= tagEnd)
+            return FALSE;
+        i++;
+        if (nameEnd - nameStart == strlen(name) &&
+            memcmp(text + nameStart, name, nameEnd - nameStart) == 0) {
+            *ret_start = wsStart;
+            *ret_end = i;
+            return TRUE;
+        }
+    }
+}
+
+/* Whether @node has an attribute other than the hints, or any child element. */
+static gboolean
+ppXmlNodeHasMoreThanHints(xmlNodePtr node)
+{
+    xmlAttrPtr attr;
+    xmlNodePtr cur;
+    size_t i;
+
+    for (attr = node->properties; attr; attr = attr->next) {
+        gboolean hint = FALSE;
+
+        for (i = 0; i < G_N_ELEMENTS(ppHintAttrs) && !attr->ns; i++)
+            hint |= g_str_equal((const char *)attr->name, ppHintAttrs[i]);
+        if (!hint)
+            return TRUE;
+    }
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * The hints are the input language's, not libvirt's: its schema has no
+ * such attributes on <target> (virt-xml-validate and `virsh define
+ * --validate` refuse them), so the planned document keeps them only in
+ * the <metadata> mirror, which the schema leaves open. The attributes go;
+ * a <target> that held nothing else (an rng's, a balloon's) goes whole,
+ * with the whitespace before it.
+ */
+static void
+ppDomainDefEditDropHints(const PpDomainDef *def, const PpDeviceDef *dev, GArray *edits)
+{
+    xmlNodePtr target = ppXmlNodeChild(dev->node, "target");
+    const PpXmlSpan *span;
+    size_t i;
+
+    if (!target || !(span = ppDomainDefNodeSpan(def, target)))
+        return;
+    if (!ppXmlNodeHasMoreThanHints(target)) {
+        gsize from = span->start;
+
+        while (from > 0 && g_ascii_isspace(def->text[from - 1]))
+            from--;
+        ppTextEditAdd(edits, from, span->end - from, g_strdup(""));
+        return;
+    }
+    for (i = 0; i < G_N_ELEMENTS(ppHintAttrs); i++) {
+        gsize start;
+        gsize end;
+
+        if (xmlHasNsProp(target, (const xmlChar *)ppHintAttrs[i], NULL) &&
+            ppXmlStartTagFindAttr(def->text, span, ppHintAttrs[i], &start, &end))
+            ppTextEditAdd(edits, start, end - start, g_strdup(""));
+    }
+}
+
 /*
  * The edits for a device of the user's document: attributes the planner
  * filled in (a controller's index, an expander's busNr), an alias for
@@ -314,6 +422,8 @@ ppDomainDefEditDevice(const PpDomainDef *def, const PpDeviceDef *dev, const char
 {
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 
+    if (dev->alias && ppDeviceHintsPresent(&dev->hints) && !dev->hintsFromMetadata)
+        ppDomainDefEditDropHints(def, dev, edits);
     if (dev->indexAdded)
         ppDomainDefEditAddAttr(def, dev->node, g_strdup_printf(" index='%d'", dev->ctrl.index),
                                edits);

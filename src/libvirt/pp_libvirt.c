@@ -312,15 +312,16 @@ ppLibvirtLookup(PpLibvirtConn *conn, const char *name, GError **error)
     return dom;
 }
 
-gboolean
-ppLibvirtDefine(PpLibvirtConn *conn, const char *xml, char **ret_dumped_xml, GError **error)
+static gboolean
+ppLibvirtDefineFlags(PpLibvirtConn *conn, const char *xml, unsigned int flags,
+                     char **ret_dumped_xml, GError **error)
 {
     g_autoptr(virDomain) dom = NULL;
     char *dumped;
 
     g_return_val_if_fail(conn != NULL && xml != NULL, FALSE);
 
-    if (!(dom = virDomainDefineXML(conn->conn, xml))) {
+    if (!(dom = virDomainDefineXMLFlags(conn->conn, xml, flags))) {
         ppLibvirtReportLastError(error);
         g_prefix_error(error, _("libvirt refused the domain: "));
         return FALSE;
@@ -335,6 +336,19 @@ ppLibvirtDefine(PpLibvirtConn *conn, const char *xml, char **ret_dumped_xml, GEr
     *ret_dumped_xml = g_strdup(dumped);
     free(dumped);
     return TRUE;
+}
+
+gboolean
+ppLibvirtDefine(PpLibvirtConn *conn, const char *xml, char **ret_dumped_xml, GError **error)
+{
+    return ppLibvirtDefineFlags(conn, xml, 0, ret_dumped_xml, error);
+}
+
+gboolean
+ppLibvirtDefineValidated(PpLibvirtConn *conn, const char *xml, char **ret_dumped_xml,
+                         GError **error)
+{
+    return ppLibvirtDefineFlags(conn, xml, VIR_DOMAIN_DEFINE_VALIDATE, ret_dumped_xml, error);
 }
 
 gboolean

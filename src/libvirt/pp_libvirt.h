@@ -100,8 +100,10 @@ void ppLibvirtReportLastError(GError **error);
  *                  libvirt holds after the define; free with g_free()
  *
  * Defines (or redefines, for an existing name) a persistent domain. No
- * schema validation is asked for: planned XML may carry virt-pciplan's
- * hint attributes, which libvirt ignores but its schema refuses.
+ * schema validation is asked for, as `virsh define` asks for none: a
+ * plan keeps whatever the user's XML holds, and libvirt accepts what its
+ * schema does not know. The planned output itself validates (its hints
+ * are only under <metadata>), which ppLibvirtDefineValidated() checks.
  *
  * Returns: TRUE on success; FALSE with @error set (PP_ERROR_LIBVIRT).
  */
@@ -109,6 +111,18 @@ gboolean ppLibvirtDefine(PpLibvirtConn *conn,
                          const char *xml,
                          char **ret_dumped_xml,
                          GError **error);
+
+/**
+ * ppLibvirtDefineValidated:
+ *
+ * Like ppLibvirtDefine(), with libvirt's own schema check first
+ * (VIR_DOMAIN_DEFINE_VALIDATE, what `virsh define --validate` does): a
+ * document the schema refuses is not defined.
+ */
+gboolean ppLibvirtDefineValidated(PpLibvirtConn *conn,
+                                  const char *xml,
+                                  char **ret_dumped_xml,
+                                  GError **error);
 
 /**
  * ppLibvirtUndefine:
