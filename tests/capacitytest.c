@@ -124,16 +124,19 @@ assertLibvirtAgrees(const char *xml)
 
 /*
  * q35 has root-bus slots 1-0x1e: 240 root ports. Each PCIe device plus the
- * one spare port needs a port; past 240 the last root port hosts a switch.
- * 256 bus numbers: root bus, 239 root ports, the switch's root port and
- * upstream port leave 14 downstream ports: 252 devices and the spare.
+ * one spare port needs a port; the last root-port function hosts a switch
+ * as soon as it is needed, also for one port (a domain grows one device at
+ * a time). 256 bus numbers: root bus, 239 root ports, the switch's root
+ * port and upstream port leave 14 downstream ports: 252 devices and the
+ * spare.
  */
 static const struct {
     guint devices;
     guint rootPorts;
     guint downstream;
 } q35Edges[] = {
-    { 239, 240, 0 },
+    { 238, 239, 0 },
+    { 239, 240, 1 },
     { 240, 240, 2 },
     { 241, 240, 3 },
     { 252, 240, 14 },

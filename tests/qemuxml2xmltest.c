@@ -132,6 +132,14 @@ static const TestCase cases[] = {
     OK("q35-user-root-ports"),
     /* explicit addresses never move; others fill around them */
     OK("q35-explicit-addresses-kept"),
+    /* a planned domain with a device removed: its port stays as it was */
+    OK("q35-remove-device-keeps-port"),
+    /* a planned domain grows: a new root port joins the slot of the others */
+    OK_SPARES("q35-grow-fills-port-slot", 0),
+    /* pc: pci-root slots hot-plug through ACPI */
+    OK("pc-pci-root-hotpluggable"),
+    /* pc: a device that needs no hot-plug leaves the last slot to a bridge */
+    OK("pc-hotpluggable-no-among-many"),
     /* <graphics> without <video>: libvirt's cirrus, at 00:01.0 */
     OK("q35-graphics-video"),
     OK("q35-video-virtio-primary"),

@@ -359,6 +359,20 @@ ppPlacerCollectDone(PpPlacer *placer)
 /* ------------------------------------------------------------------ */
 /* size                                                                */
 
+/*
+ * On pc, a conventional PCI device that goes to the root bus only because
+ * it needs no hot-plug (not because QEMU or its hints require the root
+ * bus): it shares pci-root slots with the hot-pluggable devices, and
+ * where they leave none, a bridge slot serves it as well.
+ */
+gboolean
+ppPlacerIsRootCold(const PpPlacer *placer, const PpDeviceDef *dev, PpPCIConnectFlags flags)
+{
+    return !placer->policy.pcie && dev->hints.hotpluggable == PP_TRISTATE_NO &&
+           !(flags & PP_PCI_CONNECT_INTEGRATED) &&
+           dev->hints.preferredConnection != PP_CONNECTION_PCI_ROOT;
+}
+
 PpPlaceClass
 ppPlacerClassify(const PpPlacer *placer, const PpDeviceDef *dev, PpPCIConnectFlags flags)
 {
@@ -366,6 +380,10 @@ ppPlacerClassify(const PpPlacer *placer, const PpDeviceDef *dev, PpPCIConnectFla
 
     if (!(flags & PP_PCI_CONNECT_TYPES_ENDPOINT))
         return PP_PLACE_CLASS_NONE;
+    /* pc's pci-root hot-plugs through ACPI, one device per slot. */
+    if (dev->hints.preferredConnection == PP_CONNECTION_PCI_ROOT && hotplug &&
+        !(flags & PP_PCI_CONNECT_INTEGRATED) && !placer->policy.pcie)
+        return PP_PLACE_CLASS_LEGACY;
     if ((flags & PP_PCI_CONNECT_INTEGRATED) ||
         dev->hints.preferredConnection == PP_CONNECTION_PCIE_ROOT ||
         dev->hints.preferredConnection == PP_CONNECTION_PCI_ROOT)
@@ -395,8 +413,11 @@ ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags
     case PP_PLACE_CLASS_COLD:
         placer->coldDemand++;
         break;
-    case PP_PLACE_CLASS_NONE:
     case PP_PLACE_CLASS_INTEGRATED:
+        if (ppPlacerIsRootCold(placer, dev, flags))
+            placer->rootColdDemand++;
+        break;
+    case PP_PLACE_CLASS_NONE:
     case PP_PLACE_CLASS_LAST:
         break;
     }

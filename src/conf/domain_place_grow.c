@@ -12,10 +12,16 @@
 /* growth                                                              */
 
 gboolean
+ppPlacerHasBusNumbers(const PpPlacer *placer, guint need)
+{
+    return placer->set->nbuses + need <= PP_PCI_MAX_BUSES &&
+           placer->nextIndex + need <= PP_PCI_MAX_BUSES;
+}
+
+gboolean
 ppPlacerCheckBusNumbers(const PpPlacer *placer, guint need, const char *what, GError **error)
 {
-    if (placer->set->nbuses + need <= PP_PCI_MAX_BUSES &&
-        placer->nextIndex + need <= PP_PCI_MAX_BUSES)
+    if (ppPlacerHasBusNumbers(placer, need))
         return TRUE;
     g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
                 _("%1$s needs a new PCI bus, but all %2$d PCI bus numbers of the domain are in use (every root port, switch port and bridge takes one). Give devices that need no hot-plug <target hotpluggable='no'/>: they share the root bus or a port, 8 functions to a slot, and take no bus number of their own"),
@@ -112,7 +118,50 @@ ppPlacerAddController(PpPlacer *placer,
     return bus;
 }
 
-/* Root-port functions left on the root bus. */
+/*
+ * Can root ports join @slot of @bus? A slot whose function 0 is a
+ * pcie-root-port with multifunction='on' (every slot the planner opens
+ * for root ports, and libvirt's) takes more ports in its free functions
+ * without changing anything the guest sees of the ports already there.
+ * A slot whose function 0 is single-function does not: adding a
+ * function would flip its multifunction bit.
+ */
+static gboolean
+ppPlacerPortSlotHasRoom(const PpPCIBus *bus, guint slot)
+{
+    const PpDeviceDef *fn0 = bus->fn0[slot];
+
+    return bus->functions[slot] != 0 && bus->functions[slot] != 0xff && fn0 &&
+           fn0->kind == PP_DEVICE_CONTROLLER &&
+           fn0->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
+           fn0->addr.type == PP_ADDRESS_PCI && fn0->addr.pci.multifunction == PP_TRISTATE_YES;
+}
+
+/*
+ * Point @bus's port cursor at a slot with room for another root port:
+ * the one it is filling, else the lowest port slot with a free function
+ * (a domain planned before, one root port at a time). At most 32 slots
+ * are looked at, so growth stays linear in the number of devices.
+ */
+static void
+ppPlacerResumePortSlot(PpPCIBus *bus)
+{
+    guint slot;
+
+    if (bus->portCursor >= 0 && bus->aggregate[bus->portCursor] &&
+        bus->functions[bus->portCursor] != 0xff)
+        return;
+    for (slot = bus->minSlot; slot <= bus->autoMaxSlot; slot++) {
+        if (ppPlacerPortSlotHasRoom(bus, slot)) {
+            bus->portCursor = slot;
+            bus->aggregate[slot] = TRUE;
+            return;
+        }
+    }
+}
+
+/* Root-port functions left on the root bus: free functions of its port
+ * slots, and 8 in each wholly free slot. */
 static guint
 ppPlacerRootPortCapacity(PpPlacer *placer)
 {
@@ -121,13 +170,14 @@ ppPlacerRootPortCapacity(PpPlacer *placer)
     guint slot;
     guint fn;
 
-    if (root->portCursor >= 0 && root->aggregate[root->portCursor]) {
-        for (fn = 0; fn < PP_PCI_FUNCTIONS; fn++)
-            n += ppPCIBusFunctionIsFree(root, root->portCursor, fn);
-    }
-    for (slot = root->nextSlot; slot <= root->autoMaxSlot; slot++) {
-        if (!root->functions[slot])
+    ppPlacerResumePortSlot(root);
+    for (slot = root->minSlot; slot <= root->autoMaxSlot; slot++) {
+        if (!root->functions[slot] && slot >= root->nextSlot) {
             n += PP_PCI_FUNCTIONS;
+        } else if ((int)slot == root->portCursor || ppPlacerPortSlotHasRoom(root, slot)) {
+            for (fn = 0; fn < PP_PCI_FUNCTIONS; fn++)
+                n += ppPCIBusFunctionIsFree(root, slot, fn);
+        }
     }
     return n;
 }
@@ -148,12 +198,17 @@ ppPlacerAddRootPortOn(PpPlacer *placer, PpPCIBus *parent, const char *what, GErr
 
     if (!ppPlacerCheckBusNumbers(placer, 1, what, error))
         return NULL;
+    ppPlacerResumePortSlot(parent);
     if (!ppPCIBusTakeAggregate(parent, &parent->portCursor, &addr)) {
         g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
                     _("%1$s needs a new pcie-root-port, but its root bus (index %2$u) has no free slot left"),
                     what, parent->index);
         return NULL;
     }
+    /* A slot opened for root ports is multifunction from its first port
+     * on, so that ports added later, also by a later run, leave it be. */
+    if (addr.function == 0)
+        addr.multifunction = PP_TRISTATE_YES;
     return ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_ROOT_PORT, &addr, TRUE,
                                  ppPlacerPortReason(placer, what), error);
 }
@@ -221,9 +276,18 @@ ppPlacerGrowPort(PpPlacer *placer, const char *what, GError **error)
         if (error && *error)
             return NULL;
     }
-    if (capacity > 1 || (capacity == 1 && placer->portDemand <= 1))
+    if (capacity > 1)
         return ppPlacerAddRootPort(placer, what, error);
+    /* The last root-port function hosts a switch whenever the bus numbers
+     * allow one, also for a single port: a domain grows one device at a
+     * time, and a root port there would leave the next device nowhere. */
     if (capacity == 1) {
+        if ((port = ppPlacerAddDownstreamPort(placer, what, error)))
+            return port;
+        if ((error && *error))
+            return NULL;
+        if (!ppPlacerHasBusNumbers(placer, 3))
+            return ppPlacerAddRootPort(placer, what, error);
         if (!ppPlacerAddSwitch(placer, what,
                                g_strdup(_("switch: the root bus has room for no more root ports")),
                                error))
@@ -363,7 +427,9 @@ ppPlacerTakeLegacySlot(PpPlacer *placer, const char *what, PpPCIAddress *ret, GE
         if (!(bus = ppPlacerAddPCIToPCIeBridge(placer, what, error)))
             return FALSE;
     }
-    if (placer->legacyDemand > 1 && ppPlacerBusHasOneFreeSlot(bus) &&
+    /* pci-root's last slot is also the last for pc's cold devices. */
+    if (placer->legacyDemand + (bus == placer->root ? placer->rootColdDemand : 0) > 1 &&
+        ppPlacerBusHasOneFreeSlot(bus) &&
         g_queue_get_length(placer->legacy[bus->model]) <= 1) {
         guint at;
         PpPCIBus *bridge;

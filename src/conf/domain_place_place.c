@@ -95,9 +95,39 @@ ppPlacerAssignChipset(PpPlacer *placer, PpDeviceDef *dev, guint slot, guint func
 }
 
 static gboolean
-ppPlacerPlaceIntegrated(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError **error)
+ppPlacerRootHasTwoFreeSlots(PpPlacer *placer)
+{
+    PpPCIBus *root = placer->root;
+    guint slot;
+    guint n = 0;
+
+    for (slot = root->nextSlot; slot <= root->autoMaxSlot && n < 2; slot++)
+        n += root->functions[slot] == 0;
+    return n >= 2;
+}
+
+static gboolean
+ppPlacerPlaceIntegrated(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags,
+                        const char *what, GError **error)
 {
     PpPCIAddress addr;
+    int cursor = placer->integratedCursor;
+
+    if (ppPlacerIsRootCold(placer, dev, flags)) {
+        if (placer->rootColdDemand > 0)
+            placer->rootColdDemand--;
+        /* A new root-bus slot only while hot-pluggable devices still to
+         * come keep one; else a slot on a bridge, added if need be. */
+        if (!(cursor >= 0 && placer->root->aggregate[cursor] &&
+              placer->root->functions[cursor] != 0xff) &&
+            placer->legacyDemand > 0 && !ppPlacerRootHasTwoFreeSlots(placer)) {
+            placer->legacyDemand++;
+            if (!ppPlacerTakeLegacySlot(placer, what, &addr, error))
+                return FALSE;
+            ppPlacerAssign(placer, dev, &addr, FALSE);
+            return TRUE;
+        }
+    }
 
     if (dev->hints.hotpluggable == PP_TRISTATE_YES) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
@@ -176,6 +206,25 @@ ppPlacerPlaceInPort(PpPlacer *placer, PpDeviceDef *dev, const char *what,
             return FALSE;
     }
     ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
+    return TRUE;
+}
+
+/* preferredConnection='pci-root' on pc without hotpluggable='no': a slot
+ * of its own on pci-root, which hot-plugs through ACPI. */
+static gboolean
+ppPlacerPlaceOnPCIRoot(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError **error)
+{
+    guint slot;
+
+    if (!ppPCIBusFindFreeSlot(placer->root, &slot)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                    _("%1$s asks for preferredConnection='pci-root', but pci-root has no free slot left; add hotpluggable='no' to share a slot with other such devices, or remove the hint"),
+                    what);
+        return FALSE;
+    }
+    if (placer->legacyDemand > 0)
+        placer->legacyDemand--;
+    ppPlacerAssign(placer, dev, &(PpPCIAddress){ .slot = slot }, FALSE);
     return TRUE;
 }
 
@@ -320,6 +369,9 @@ ppPlacerPlaceEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flag
             return ppPlacerPlaceExpander(placer, dev, what, error);
         break;
     case PP_CONNECTION_PCI_ROOT:
+        if (ppPlacerClassify(placer, dev, flags) == PP_PLACE_CLASS_LEGACY)
+            return ppPlacerPlaceOnPCIRoot(placer, dev, what, error);
+        break;
     case PP_CONNECTION_PCIE_ROOT:
     case PP_CONNECTION_VIRTIO_MMIO:
     case PP_CONNECTION_LAST:
@@ -328,7 +380,7 @@ ppPlacerPlaceEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flag
 
     switch (ppPlacerClassify(placer, dev, flags)) {
     case PP_PLACE_CLASS_INTEGRATED:
-        return ppPlacerPlaceIntegrated(placer, dev, what, error);
+        return ppPlacerPlaceIntegrated(placer, dev, flags, what, error);
     case PP_PLACE_CLASS_COLD:
         return ppPlacerPlaceCold(placer, dev, what, error);
     case PP_PLACE_CLASS_PORT:

@@ -44,6 +44,7 @@ struct _PpPlacer {
     gboolean sparing;        /* growing spare ports, not ports for a device */
     guint legacyDemand;      /* hot-pluggable PCI slots still to be consumed */
     guint coldDemand;        /* PCIe devices that need no hot-plug */
+    guint rootColdDemand;    /* pc: PCI devices with hotpluggable='no', root bus or bridge */
     gboolean coldShared;     /* they share ports, the root bus has no room for them */
 };
 
@@ -58,10 +59,15 @@ void ppPlacerChipsetOwn(PpPlacer *placer, guint slot, guint function, PpDeviceDe
 gboolean ppPlacerIsExpander(const PpPCIBus *bus);
 
 /* domain_place.c: which placement policy a device with @flags follows. */
+/* domain_place.c: a pc device with hotpluggable='no' that may also go to a bridge. */
+gboolean ppPlacerIsRootCold(const PpPlacer *placer, const PpDeviceDef *dev,
+                            PpPCIConnectFlags flags);
 PpPlaceClass ppPlacerClassify(const PpPlacer *placer, const PpDeviceDef *dev,
                               PpPCIConnectFlags flags);
 
 /* domain_place_grow.c: are @need more bus numbers free? Else @error names @what. */
+/* Are @need more bus numbers (and controller indexes) free? */
+gboolean ppPlacerHasBusNumbers(const PpPlacer *placer, guint need);
 gboolean ppPlacerCheckBusNumbers(const PpPlacer *placer, guint need, const char *what,
                                  GError **error);
 

@@ -98,8 +98,10 @@ ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
             continue;
         if (needs[idx] && ctrl->addr.type == PP_ADDRESS_PCI)
             needs[ctrl->addr.pci.bus] = TRUE;
+        /* Only ports this plan places: an existing port keeps what the
+         * guest sees of it, also when a device left it (guest ABI). */
         if (ctrl->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT && !needs[idx] &&
-            !ppStrEq(ctrl->ctrl.modelName, "ioh3420")) {
+            (ctrl->added || ctrl->addrChanged) && !ppStrEq(ctrl->ctrl.modelName, "ioh3420")) {
             ppDomainDefEnsureAlias(def, ctrl);
             ctrl->ioReserveZero = TRUE;
         }

@@ -9,8 +9,25 @@
 /* ------------------------------------------------------------------ */
 /* virtio-mmio on virt machines                                        */
 
+/* Do @dev's hints send it to PCI (the hint checks ran before)? */
 static gboolean
-ppQemuDomainWantsPCI(const PpDomainDef *def)
+ppQemuDeviceHintsWantPCI(const PpDeviceDef *dev)
+{
+    return (dev->hints.preferredConnection != PP_CONNECTION_NONE &&
+            dev->hints.preferredConnection != PP_CONNECTION_VIRTIO_MMIO) ||
+           dev->hints.hotpluggable == PP_TRISTATE_YES || dev->hints.numaNode >= 0;
+}
+
+/*
+ * Is the guest known to support PCI? Yes when the user's domain has a PCI
+ * controller beyond the root bus, or a device that has a PCI address or
+ * will get one: by its hints, or because it cannot use virtio-mmio at all
+ * (an e1000e). Then every virtio device without an address goes to PCI
+ * too: one transport for the whole domain, decided by the domain and not
+ * by the order of its devices.
+ */
+static gboolean
+ppQemuDomainWantsPCI(const PpDomainDef *def, const PpQemuMachine *machine)
 {
     guint i;
 
@@ -23,6 +40,10 @@ ppQemuDomainWantsPCI(const PpDomainDef *def)
             dev->ctrl.index != 0)
             return TRUE;
         if (dev->addr.type == PP_ADDRESS_PCI)
+            return TRUE;
+        if (dev->addr.type == PP_ADDRESS_NONE &&
+            (ppQemuDeviceConnectFlags(machine, dev) & PP_PCI_CONNECT_TYPES_MASK) &&
+            (ppQemuDeviceHintsWantPCI(dev) || !ppQemuDeviceCanUseVirtioMMIO(dev)))
             return TRUE;
     }
     return FALSE;
@@ -65,9 +86,9 @@ ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboo
 
 /*
  * On virt machines a virtio device without an address goes to virtio-mmio
- * unless the domain already uses PCI (a PCI controller beyond pcie-root,
- * or any PCI address) or the device's hints ask for PCI, PCIe, hot-plug
- * or a NUMA node. libvirt 9.0 always picks PCI instead, with a rule users cannot
+ * unless the domain uses PCI (ppQemuDomainWantsPCI: a PCI controller
+ * beyond pcie-root, a PCI address, or a device that will get one by its
+ * hints or its nature). libvirt 9.0 always picks PCI instead, with a rule users cannot
  * steer; here an all-virtio guest keeps the cheaper transport and one
  * hint or one <address type='pci'/> switches.
  */
@@ -75,7 +96,7 @@ gboolean
 ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
                              GError **error)
 {
-    gboolean domainPCI = ppQemuDomainWantsPCI(def);
+    gboolean domainPCI = ppQemuDomainWantsPCI(def, machine);
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
