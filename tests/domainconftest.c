@@ -154,6 +154,16 @@ testHostile(void)
     assertConfigError("<domain type='qemu'><name>x</nam></domain>", "Malformed XML");
     assertConfigError("<domain type='qemu'><name>&undefined;</name></domain>", "Malformed XML");
     assertConfigError("<network><name>x</name></network>", "Expected a <domain>");
+    assertConfigError("<domain xmlns='urn:x' type='qemu'><name>x</name></domain>",
+                      "in the namespace 'urn:x'");
+    /* Encodings libxml2 would read differently from the byte scanner. */
+    assertConfigError("<?xml version='1.0' encoding='UTF-7'?>\n<domain type='qemu'>"
+                      "<name>x</name>+ADw-!-- </domain>", "encoding='UTF-7'");
+    assertConfigError("<?xml version=\"1.0\" encoding = \"iso-8859-1\" ?><domain><name>x</name></domain>",
+                      "encoding='iso-8859-1'");
+    assertConfigError("<domain type='qemu'><name>caf\xe9</name></domain>", "not valid UTF-8");
+    assertConfigError("\x4c\x84\x96\x94\x81\x89\x95\x6e", "EBCDIC");
+    assertConfigError("\xff\xfe<", "UTF-16LE");
     assertConfigError("<domain type='qemu'><name>x</name></domain>", "<os><type>");
     {
         g_autoptr(GString) deep = g_string_new("<domain>");

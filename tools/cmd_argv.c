@@ -124,6 +124,14 @@ ppToolReadCommandLine(int argc, char **argv, gboolean lines, GError **error)
     if (!ppFileReadStreamBounded(STDIN_FILENO, _("standard input"), PP_FILE_MAX_INPUT, &text,
                                  &len, error))
         return NULL;
+    /* Everything after a NUL would be lost to the C string below: a
+     * command line that silently loses "-m 4096" is worse than none. */
+    if (memchr(text, '\0', len)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The command line contains a NUL byte at offset %1$zu; a QEMU command line cannot contain one: remove it"),
+                    (size_t)((const char *)memchr(text, '\0', len) - text));
+        return NULL;
+    }
     return ppQemuCommandLineParse(text, lines ? PP_QEMU_FORMAT_LINES : PP_QEMU_FORMAT_SHELL,
                                   error);
 }

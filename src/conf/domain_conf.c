@@ -323,6 +323,13 @@ ppDeviceDefDescribe(const PpDeviceDef *dev)
     if (dev->kind == PP_DEVICE_CONTROLLER) {
         const char *model = dev->model ? dev->model : "";
 
+        /* An index the planner gave is not one the user can find in the
+         * document: name the element as written, and where it is. */
+        if (dev->indexAdded)
+            return g_strdup_printf("controller type='%s'%s%s%s without index (<controller> #%u)",
+                                   dev->type ? dev->type : "",
+                                   *model ? " model='" : "", model, *model ? "'" : "",
+                                   dev->kindOrdinal + 1);
         if (dev->ctrl.index >= 0)
             return g_strdup_printf("controller type='%s' index='%d'%s%s%s",
                                    dev->type ? dev->type : "", dev->ctrl.index,
@@ -916,7 +923,11 @@ ppDomainDefParseString(const char *text, gsize len, GError **error)
                     _("Input is larger than the limit of %1$d bytes"), PP_DOMAIN_MAX_INPUT);
         return NULL;
     }
-    def->text = g_strndup(text, len);
+    /* Not g_strndup(): it would stop at a NUL byte, which the scanner
+     * must see to refuse. */
+    def->text = g_malloc(len + 1);
+    memcpy(def->text, text, len);
+    def->text[len] = '\0';
     def->len = len;
 
     if (!(def->spans = ppXmlSpansScan(def->text, def->len, error)))
@@ -925,6 +936,14 @@ ppDomainDefParseString(const char *text, gsize len, GError **error)
         return NULL;
 
     root = xmlDocGetRootElement(def->doc);
+    if (root && root->ns && g_str_equal((const char *)root->name, "domain")) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The root element <%1$s%2$s%3$s> is in the namespace '%4$s'; libvirt's <domain> has none: remove that xmlns declaration (and the prefix)"),
+                    root->ns->prefix ? (const char *)root->ns->prefix : "",
+                    root->ns->prefix ? ":" : "", (const char *)root->name,
+                    root->ns->href ? (const char *)root->ns->href : "");
+        return NULL;
+    }
     if (!root || root->ns || !g_str_equal((const char *)root->name, "domain")) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("Expected a <domain> root element, found <%1$s>"),

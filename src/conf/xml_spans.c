@@ -117,9 +117,150 @@ ppXmlScanMarkup(const char *text,
     }
 }
 
+/* Line and column (both from 1) of byte @pos, for messages. */
+static void
+ppXmlLineColumn(const char *text, gsize pos, guint *line, guint *col)
+{
+    gsize i;
+    gsize bol = 0;
+
+    *line = 1;
+    for (i = 0; i < pos; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            bol = i + 1;
+        }
+    }
+    *col = (guint)(pos - bol) + 1;
+}
+
+/* Encodings whose bytes are UTF-8's: what a declaration may say. */
+static gboolean
+ppXmlEncodingIsUTF8(const char *name)
+{
+    return g_ascii_strcasecmp(name, "UTF-8") == 0 || g_ascii_strcasecmp(name, "UTF8") == 0 ||
+           g_ascii_strcasecmp(name, "US-ASCII") == 0 || g_ascii_strcasecmp(name, "ASCII") == 0;
+}
+
+/*
+ * The encoding an XML declaration at @text names, or NULL when there is
+ * no declaration or it names none (XML 1.0 section 4.3.3: then the
+ * document is UTF-8). A malformed declaration is left to libxml2.
+ */
+static char *
+ppXmlDeclEncoding(const char *text, gsize len)
+{
+    const char *end;
+    const char *p;
+    char quote;
+    const char *close;
+
+    if (len < 6 || !g_str_has_prefix(text, "<?xml") || !g_ascii_isspace(text[5]))
+        return NULL;
+    if (!(end = g_strstr_len(text, len, "?>")))
+        return NULL;
+    if (!(p = g_strstr_len(text, end - text, "encoding")))
+        return NULL;
+    p += strlen("encoding");
+    while (p < end && g_ascii_isspace(*p))
+        p++;
+    if (p >= end || *p++ != '=')
+        return NULL;
+    while (p < end && g_ascii_isspace(*p))
+        p++;
+    if (p >= end || (*p != '"' && *p != '\''))
+        return NULL;
+    quote = *p++;
+    if (!(close = memchr(p, quote, end - p)))
+        return NULL;
+    return g_strndup(p, close - p);
+}
+
+/*
+ * libvirt reads and writes domain XML in UTF-8, and the scanner below
+ * reads bytes as UTF-8 does. A document in any other encoding would be
+ * read one way here and another way by libxml2 (a UTF-7 document's
+ * "+ADw-" is '<' to libxml2 and text to the scanner), so the plan could
+ * land inside what libxml2 reads as a comment. Such documents are
+ * refused, not converted: the user converts once and keeps the file.
+ * A UTF-8 byte order mark is UTF-8 and is kept as it is.
+ */
+static gboolean
+ppXmlCheckEncoding(const char *text, gsize len, GError **error)
+{
+    static const struct {
+        const char *bom;
+        gsize len;
+        const char *name;
+    } boms[] = {
+        /* UTF-32 first: its little-endian mark starts like UTF-16's. */
+        { "\x00\x00\xfe\xff", 4, "UTF-32BE" },
+        { "\xff\xfe\x00\x00", 4, "UTF-32LE" },
+        { "\xfe\xff", 2, "UTF-16BE" },
+        { "\xff\xfe", 2, "UTF-16LE" },
+        /* No mark, but '<' in these encodings (XML 1.0 appendix F). */
+        { "\x00\x3c", 2, "UTF-16BE" },
+        { "\x3c\x00", 2, "UTF-16LE" },
+    };
+    g_autofree char *declared = NULL;
+    const char *bad = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(boms); i++) {
+        if (len >= boms[i].len && memcmp(text, boms[i].bom, boms[i].len) == 0) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("The document is in %1$s; virt-pciplan reads UTF-8 only, as libvirt writes it: convert it, e.g. 'iconv -f %2$s -t UTF-8', and declare encoding='UTF-8' or none"),
+                        boms[i].name, boms[i].name);
+            return FALSE;
+        }
+    }
+    /* '<' is 0x4c in EBCDIC, '?' 0x6f, and every letter 0x81 or above. */
+    if (len >= 2 && (guchar)text[0] == 0x4c &&
+        ((guchar)text[1] == 0x6f || (guchar)text[1] >= 0x80)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The document is in %1$s; virt-pciplan reads UTF-8 only, as libvirt writes it: convert it, e.g. 'iconv -f %2$s -t UTF-8', and declare encoding='UTF-8' or none"),
+                    "EBCDIC", "IBM037");
+        return FALSE;
+    }
+    if (memchr(text, '\0', len)) {
+        guint line;
+        guint col;
+
+        ppXmlLineColumn(text, (const char *)memchr(text, '\0', len) - text, &line, &col);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The document contains a NUL byte at line %1$u, column %2$u; XML cannot contain one: remove it"),
+                    line, col);
+        return FALSE;
+    }
+    if (!g_utf8_validate_len(text, len, &bad)) {
+        guint line;
+        guint col;
+
+        ppXmlLineColumn(text, bad - text, &line, &col);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The document is not valid UTF-8: byte 0x%1$02x at line %2$u, column %3$u; virt-pciplan reads UTF-8 only, as libvirt writes it: convert it, e.g. 'iconv -f ISO-8859-1 -t UTF-8' for Latin-1"),
+                    (guint)(guchar)*bad, line, col);
+        return FALSE;
+    }
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        declared = ppXmlDeclEncoding(text + 3, len - 3);
+    else
+        declared = ppXmlDeclEncoding(text, len);
+    if (declared && !ppXmlEncodingIsUTF8(declared)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The XML declaration says encoding='%1$s'; virt-pciplan reads UTF-8 only, as libvirt writes it: convert the document, e.g. 'iconv -f %1$s -t UTF-8', and declare encoding='UTF-8' or none"),
+                    declared);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /**
  * ppXmlSpansScan:
  * @text: the document, NUL terminated at @len
+ *
+ * Refuses, with PP_ERROR_CONFIG, documents that are not UTF-8 (by byte
+ * order mark, by content or by their XML declaration) or contain NUL.
  *
  * Returns: (transfer full) the element spans, or NULL with @error set.
  */
@@ -132,11 +273,8 @@ ppXmlSpansScan(const char *text, gsize len, GError **error)
 
     ret->spans = g_array_new(FALSE, TRUE, sizeof(PpXmlSpan));
 
-    if (memchr(text, '\0', len)) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("Input contains NUL bytes; only UTF-8 XML is accepted"));
+    if (!ppXmlCheckEncoding(text, len, error))
         return NULL;
-    }
 
     while (pos < len) {
         const char *lt = memchr(text + pos, '<', len - pos);

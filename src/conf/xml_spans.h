@@ -6,7 +6,8 @@
  * writer therefore splices edits into the original text, and needs to know
  * where each element starts and ends. This scanner runs before libxml2 and
  * also refuses what we never accept: DOCTYPE (and with it every entity),
- * NUL bytes, and nesting deeper than libxml2 itself allows.
+ * NUL bytes, encodings other than UTF-8, and nesting deeper than libxml2
+ * itself allows.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

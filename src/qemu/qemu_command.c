@@ -780,8 +780,9 @@ ppQemuBuildOrderUnits(PpQemuBuild *ctx, GError **error)
 
         g_array_append_val(specs, spec);
     }
-    if (!ppQemuOrderDevices(&g_array_index(specs, PpQemuDeviceSpec, 0), specs->len, &order,
-                            NULL, error))
+    /* ->data, not &g_array_index(..., 0): an empty array has NULL data. */
+    if (!ppQemuOrderDevices((const PpQemuDeviceSpec *)specs->data, specs->len, &order, NULL,
+                            error))
         return NULL;
     return order;
 }

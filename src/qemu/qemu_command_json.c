@@ -306,8 +306,12 @@ ppQemuJSONSkipContainer(PpQemuJSONReader *r, char close, guint depth, GError **e
 {
     g_autoptr(GString) key = g_string_new(NULL);
 
-    if (depth >= PP_QEMU_JSON_MAX_DEPTH)
-        return ppQemuJSONFail(r, error);
+    if (depth >= PP_QEMU_JSON_MAX_DEPTH) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("JSON nested deeper than %1$d levels at offset %2$u of '%3$s'; no -device needs that many: flatten it"),
+                    PP_QEMU_JSON_MAX_DEPTH, (guint)(r->p - r->text), r->text);
+        return FALSE;
+    }
     r->p++;
     ppQemuJSONSkipSpace(r);
     if (*r->p == close) {

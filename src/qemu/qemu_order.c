@@ -621,8 +621,9 @@ ppQemuOrderCommandLine(const char *const *argv,
     guint i;
 
     g_array_set_clear_func(specs, (GDestroyNotify)ppQemuDeviceSpecClear);
+    /* ->data, not &g_array_index(..., 0): an empty array has NULL data. */
     if (!ppQemuOrderCollect(argv, positions, specs, error) ||
-        !ppQemuOrderDevices(&g_array_index(specs, PpQemuDeviceSpec, 0), specs->len, &order,
+        !ppQemuOrderDevices((const PpQemuDeviceSpec *)specs->data, specs->len, &order,
                             ret_moves, error))
         return FALSE;
     for (i = 0; i < order->len; i++) {
