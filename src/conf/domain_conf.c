@@ -517,6 +517,10 @@ ppDeviceDefParse(xmlNodePtr node, guint ordinal, guint *kindCounts, GError **err
     dev->model = ppDeviceModelParse(node, dev->kind);
     dev->device = ppXmlProp(node, "device");
     dev->alias = ppXmlChildProp(node, "alias", "name");
+    /* libvirt reads <alias/> and name='' as no alias; so do we, and the
+     * writer names that element when the device needs an alias. */
+    if (dev->alias && !*dev->alias)
+        g_clear_pointer(&dev->alias, g_free);
     dev->driverName = ppXmlChildProp(node, "driver", "name");
     if (!dev->driverName && dev->kind == PP_DEVICE_FILESYSTEM)
         dev->driverName = ppXmlChildProp(node, "driver", "type");
@@ -738,6 +742,83 @@ ppDomainDefParseMisc(PpDomainDef *def, xmlNodePtr root)
         def->vcpus = 1;
 }
 
+/*
+ * USB2 companions: UHCI controllers that share the index of their EHCI
+ * master (libvirt's ich9-uhci1..3). Returns the first port of the EHCI
+ * controller the companion takes, <master startport> or libvirt's
+ * default for the model (0, 2, 4), or -1 for other controllers.
+ */
+static int
+ppControllerUSBCompanionPort(const PpDeviceDef *dev)
+{
+    g_autofree char *port = NULL;
+    guint64 num = 0;
+
+    if (!dev->model || !g_str_has_prefix(dev->model, "ich9-uhci") || !dev->node)
+        return -1;
+    port = ppXmlChildProp(dev->node, "master", "startport");
+    if (port && g_ascii_string_to_unsigned(port, 10, 0, 255, &num, NULL))
+        return (int)num;
+    if (g_str_equal(dev->model, "ich9-uhci2"))
+        return 2;
+    if (g_str_equal(dev->model, "ich9-uhci3"))
+        return 4;
+    return 0;
+}
+
+/*
+ * Two controllers of one type with one index are one controller to
+ * libvirt ("Multiple 'ide' controllers with index '0'") and to QEMU (one
+ * id). USB is the exception libvirt makes, for companions: an EHCI
+ * controller and its ich9-uhci1..3 share an index. But two companions on
+ * the same first port are refused by QEMU 7.2 ("port 0 has a companion
+ * assigned already"), and two USB controllers that are not companions
+ * would both be QEMU's bus "usb" ("Duplicate ID 'usb' for device"); both
+ * measured with qemu-system-x86_64 -machine q35. Controllers without
+ * index get a free one from the planner and are not checked here.
+ */
+static gboolean
+ppDomainDefCheckControllerIndexes(const PpDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        const char *type = dev->type ? dev->type : "";
+        gboolean usb = g_str_equal(type, "usb");
+        int port = usb ? ppControllerUSBCompanionPort(dev) : -1;
+        gboolean companion = port >= 0;
+        g_autofree char *key = NULL;
+        const PpDeviceDef *other;
+
+        if (dev->kind != PP_DEVICE_CONTROLLER || dev->ctrl.index < 0)
+            continue;
+        key = g_strdup_printf("%s %d %d", type, dev->ctrl.index, port);
+        if (!(other = g_hash_table_lookup(seen, key))) {
+            g_hash_table_insert(seen, g_steal_pointer(&key), dev);
+            continue;
+        }
+        if (companion)
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("Two USB companion controllers with index '%1$d' start at port %2$d (<controller> #%3$u, model '%4$s', and #%5$u, model '%6$s'); QEMU gives each port to one companion: give one of them another <master startport>, or remove it"),
+                        dev->ctrl.index, port, other->kindOrdinal + 1, other->model,
+                        dev->kindOrdinal + 1, dev->model);
+        else if (usb)
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("Two USB controllers have index '%1$d' (<controller> #%2$u, model '%3$s', and #%4$u, model '%5$s'); only ich9-uhci companions share the index of their EHCI controller: give one of them another index"),
+                        dev->ctrl.index, other->kindOrdinal + 1,
+                        other->model ? other->model : _("the default"), dev->kindOrdinal + 1,
+                        dev->model ? dev->model : _("the default"));
+        else
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("Two <controller type='%1$s'> have index '%2$d' (<controller> #%3$u and #%4$u); libvirt refuses that: give one of them another index"),
+                        type, dev->ctrl.index, other->kindOrdinal + 1, dev->kindOrdinal + 1);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
 {
@@ -764,10 +845,22 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
         if (!(dev = ppDeviceDefParse(cur, ordinal++, def->kindCounts, error)))
             return FALSE;
         g_ptr_array_add(def->devices, dev);
-        if (dev->alias && !g_hash_table_contains(def->aliases, dev->alias))
+        if (dev->alias) {
+            const PpDeviceDef *other = g_hash_table_lookup(def->aliases, dev->alias);
+
+            /* libvirt refuses a repeated alias (virDomainDefValidateAliases),
+             * and our hints and overrides find their device by it. */
+            if (other) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("%1$s #%2$u and %3$s #%4$u both have the alias '%5$s'; libvirt refuses a repeated alias: rename or remove one of them"),
+                            ppDeviceKindToString(other->kind), other->kindOrdinal + 1,
+                            ppDeviceKindToString(dev->kind), dev->kindOrdinal + 1, dev->alias);
+                return FALSE;
+            }
             g_hash_table_insert(def->aliases, dev->alias, dev);
+        }
     }
-    return TRUE;
+    return ppDomainDefCheckControllerIndexes(def, error);
 }
 
 gboolean

@@ -438,8 +438,20 @@ ppDomainDefEditDevice(const PpDomainDef *def, const PpDeviceDef *dev, const char
             g_free(attr);
         }
     }
-    if (dev->aliasAdded)
-        g_ptr_array_add(lines, g_strdup_printf("<alias name='%s'/>", dev->alias));
+    if (dev->aliasAdded) {
+        char *alias = g_strdup_printf("<alias name='%s'/>", dev->alias);
+        xmlNodePtr nameless = ppXmlNodeChild(dev->node, "alias");
+
+        /* A nameless <alias/> is replaced, not joined by a second one:
+         * the next parse reads the first <alias>, and so does libvirt. */
+        if (nameless) {
+            const PpXmlSpan *aspan = ppDomainDefNodeSpan(def, nameless);
+
+            ppTextEditAdd(edits, aspan->start, aspan->end - aspan->start, alias);
+        } else {
+            g_ptr_array_add(lines, alias);
+        }
+    }
     if (dev->addrChanged) {
         char *addr = ppDeviceAddressFormatXML(&dev->addr);
 
