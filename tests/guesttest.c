@@ -433,9 +433,35 @@ expectedId(const PpDeviceDef *dev, const PpDeviceDef *busCtrl)
         return virtioId("balloon", modern);
     case PP_DEVICE_CONTROLLER:
         return strEq(dev->type, "scsi") ? virtioId("scsi", modern) : "*";
-    default:
-        return "*";
+    case PP_DEVICE_HOSTDEV:
+    case PP_DEVICE_VIDEO:
+    case PP_DEVICE_SOUND:
+    case PP_DEVICE_WATCHDOG:
+    case PP_DEVICE_INPUT:
+    case PP_DEVICE_SERIAL:
+    case PP_DEVICE_CONSOLE:
+    case PP_DEVICE_PARALLEL:
+    case PP_DEVICE_CHANNEL:
+    case PP_DEVICE_IOMMU:
+    case PP_DEVICE_VSOCK:
+    case PP_DEVICE_SHMEM:
+    case PP_DEVICE_PANIC:
+    case PP_DEVICE_FILESYSTEM:
+    case PP_DEVICE_MEMORY:
+    case PP_DEVICE_CRYPTO:
+    case PP_DEVICE_TPM:
+    case PP_DEVICE_REDIRDEV:
+    case PP_DEVICE_HUB:
+    case PP_DEVICE_SMARTCARD:
+    case PP_DEVICE_GRAPHICS:
+    case PP_DEVICE_AUDIO:
+    case PP_DEVICE_EMULATOR:
+    case PP_DEVICE_LEASE:
+    case PP_DEVICE_OTHER:
+    case PP_DEVICE_LAST:
+        break;
     }
+    return "*";
 }
 
 /* The bus prefix of a planned bus: "root0", "root<busNr>" for an

@@ -337,7 +337,33 @@ ppQemuDeviceNeedsIO(const PpQemuMachine *machine, const PpDeviceDef *dev,
         return TRUE;
     case PP_DEVICE_VIDEO:
         return ppStrEq(dev->model, "qxl");
-    default:
-        return FALSE;
+    case PP_DEVICE_DISK:
+    case PP_DEVICE_HOSTDEV:
+    case PP_DEVICE_WATCHDOG:
+    case PP_DEVICE_RNG:
+    case PP_DEVICE_MEMBALLOON:
+    case PP_DEVICE_INPUT:
+    case PP_DEVICE_CONSOLE:
+    case PP_DEVICE_PARALLEL:
+    case PP_DEVICE_CHANNEL:
+    case PP_DEVICE_IOMMU:
+    case PP_DEVICE_VSOCK:
+    case PP_DEVICE_SHMEM:
+    case PP_DEVICE_PANIC:
+    case PP_DEVICE_FILESYSTEM:
+    case PP_DEVICE_MEMORY:
+    case PP_DEVICE_CRYPTO:
+    case PP_DEVICE_TPM:
+    case PP_DEVICE_REDIRDEV:
+    case PP_DEVICE_HUB:
+    case PP_DEVICE_SMARTCARD:
+    case PP_DEVICE_GRAPHICS:
+    case PP_DEVICE_AUDIO:
+    case PP_DEVICE_EMULATOR:
+    case PP_DEVICE_LEASE:
+    case PP_DEVICE_OTHER:
+    case PP_DEVICE_LAST:
+        break;
     }
+    return FALSE;
 }
