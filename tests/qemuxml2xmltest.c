@@ -164,6 +164,8 @@ static const TestCase cases[] = {
     FAIL("q35-preferred-pcie-conventional-error", PP_ERROR_CONFIG),
     FAIL("q35-mmio-hint-error", PP_ERROR_CONFIG),
     FAIL("q35-hint-on-sata-disk-error", PP_ERROR_CONFIG),
+    /* a numaNode hint on a device that takes no PCI slot is refused too */
+    FAIL("q35-numa-hint-on-usb-tablet-error", PP_ERROR_CONFIG),
     /* a user's address that cannot work is refused, naming device and reason */
     FAIL("q35-hotpluggable-root-address-error", PP_ERROR_CONFIG),
     FAIL("q35-address-in-use-error", PP_ERROR_CONFIG),

@@ -269,6 +269,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpDeviceDef, ppDeviceDefFree);
 /* Give @dev an alias (ua-...) unique in @def, unless it has one. */
 void ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev);
 
+/* Does @hints hold any hint (hotpluggable, preferredConnection, numaNode)?
+ * The one test of "has hints": a hint is never silently ignored. */
 gboolean ppDeviceHintsPresent(const PpDeviceHints *hints);
 
 /* Give @dev a new address; the writer will edit or add its <address>. */

@@ -135,19 +135,12 @@ ppQemuPlanCtxClear(PpQemuPlanCtx *ctx)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PpQemuPlanCtx, ppQemuPlanCtxClear);
 
 static gboolean
-ppDeviceHasHints(const PpDeviceDef *dev)
-{
-    return dev->hints.preferredConnection != PP_CONNECTION_NONE ||
-           dev->hints.hotpluggable != PP_TRISTATE_ABSENT;
-}
-
-static gboolean
 ppQemuUnplaceableHint(const PpDeviceDef *dev, GError **error)
 {
     g_autofree char *what = ppDeviceDefDescribe(dev);
 
     g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                _("%1$s has a hotpluggable or preferredConnection hint, but it takes no PCI slot (its address is '%2$s'), so the hint cannot be honoured; remove the hint"),
+                _("%1$s has a hotpluggable, preferredConnection or numaNode hint, but it takes no PCI slot (its address is '%2$s'), so the hint cannot be honoured; remove the hint"),
                 what, ppAddressTypeToString(dev->addr.type));
     return FALSE;
 }
@@ -214,13 +207,13 @@ ppQemuPlanSize(PpQemuPlanCtx *ctx, guint spares, GError **error)
                           (dev->addr.type == PP_ADDRESS_PCI && ppPCIAddressIsEmpty(&dev->addr.pci));
 
         if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci")) {
-            if (ppDeviceHasHints(dev))
+            if (ppDeviceHintsPresent(&dev->hints))
                 return ppQemuUnplaceableHint(dev, error);
             continue;
         }
         flags = ppQemuDeviceConnectFlags(ctx->machine, dev);
         if (!wanted || !flags) {
-            if (ppDeviceHasHints(dev) && dev->addr.type != PP_ADDRESS_PCI &&
+            if (ppDeviceHintsPresent(&dev->hints) && dev->addr.type != PP_ADDRESS_PCI &&
                 dev->addr.type != PP_ADDRESS_VIRTIO_MMIO)
                 return ppQemuUnplaceableHint(dev, error);
             if (dev->addr.type == PP_ADDRESS_PCI && !flags) {
