@@ -21,6 +21,7 @@
 #include "domain_format.h"
 #include "pperror.h"
 #include "qemu_domain_address.h"
+#include "testgrowth.h"
 #include "testutils.h"
 #include "testtool.h"
 
@@ -503,6 +504,51 @@ testAttachConfigGrows(void)
     testUndefine("pp-live");
 }
 
+/*
+ * A domain grown as users grow theirs: a q35 guest with one NIC, then 100
+ * NICs attached one at a time to its definition. Every attach succeeds,
+ * and after each, libvirt's XML has every earlier device where it was and
+ * every PCI controller as it was (ppTestGuestViewKept).
+ */
+static void
+testAttachConfigHundred(void)
+{
+    g_autofree char *xml = testGuestXML("pp-grow", 1);
+    g_autofree char *planned = testPlanned(xml, 0);
+    g_autofree char *before = NULL;
+    g_autoptr(GError) err = NULL;
+    guint i;
+
+    if (!testHaveConnection())
+        return;
+    testDefine(planned);
+    before = testGetXML("pp-grow", PP_LIBVIRT_XML_INACTIVE);
+    for (i = 1; i <= 100; i++) {
+        g_autofree char *alias = g_strdup_printf("ua-grow%u", i);
+        g_autofree char *nic = testNicXML(alias);
+        g_autofree char *after = NULL;
+        g_autofree char *why = NULL;
+        g_autoptr(PpDomainDef) old = NULL;
+        g_autoptr(PpDomainDef) now = NULL;
+        g_auto(PpLibvirtAttachResult) res = { 0 };
+
+        if (!ppLibvirtAttach(state.conn, "pp-grow", nic, PP_LIBVIRT_ATTACH_CONFIG,
+                             testPlanForAttach, NULL, &res, &err))
+            g_error("attach %u of 100: %s", i, err->message);
+        after = testGetXML("pp-grow", PP_LIBVIRT_XML_INACTIVE);
+        old = ppDomainDefParseString(before, strlen(before), &err);
+        g_assert_no_error(err);
+        now = ppDomainDefParseString(after, strlen(after), &err);
+        g_assert_no_error(err);
+        if (!ppTestGuestViewKept(old, now, NULL, &why))
+            g_error("attach %u of 100: %s", i, why);
+        testFindAlias(now, alias);
+        g_free(before);
+        before = g_steal_pointer(&after);
+    }
+    testUndefine("pp-grow");
+}
+
 static void
 testAssertAttachRefused(const char *name, const char *devxml, unsigned int flags)
 {
@@ -814,6 +860,7 @@ main(int argc, char **argv)
     g_test_add_func("/libvirtdefine/attach/live-full", testAttachLiveFull);
     g_test_add_func("/libvirtdefine/attach/config-grows", testAttachConfigGrows);
     g_test_add_func("/libvirtdefine/attach/errors", testAttachErrors);
+    g_test_add_func("/libvirtdefine/attach/config-hundred", testAttachConfigHundred);
     g_test_add_func("/libvirtdefine/tool/errors", testToolErrors);
     g_test_add_func("/libvirtdefine/tool/define-attach", testToolDefineAttach);
     g_test_add_func("/libvirtdefine/tool/wait", testToolWait);
