@@ -717,6 +717,46 @@ testToolDefineAttach(void)
     testKillGuests(state.cliRoot);
 }
 
+/* Whether libvirt's log of guest @name on the tool's root says "tainted: @flag". */
+static gboolean
+testGuestTainted(const char *name, const char *flag)
+{
+    g_autofree char *file = g_strdup_printf("%s.log", name);
+    g_autofree char *log = g_build_filename(state.cliRoot, "log", "qemu", file, NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *needle = g_strdup_printf("is tainted: %s", flag);
+
+    if (!g_file_get_contents(log, &text, NULL, NULL))
+        g_error("no log %s", log);
+    return strstr(text, needle) != NULL;
+}
+
+/*
+ * No taint by default: libvirt 9.0 marks a started domain that has a
+ * <qemu:override> "tainted: custom-device" in its log. A SeaBIOS q35
+ * needs no io-reserve=0, so its default plan starts untainted; with
+ * --io-reserve=always the same domain gets overrides, stderr says that
+ * libvirt will taint it, and libvirt does.
+ */
+static void
+testToolTaint(void)
+{
+    g_autofree char *clean = testGuestXML("pp-clean", 2);
+    g_autofree char *always = testGuestXML("pp-always", 2);
+    g_autofree char *in1 = scratchFile("pp-clean.xml", clean);
+    g_autofree char *in2 = scratchFile("pp-always.xml", always);
+
+    if (checkTool(0, "Started domain 'pp-clean'", FALSE,
+                  (const char *[]){ "define", in1, "--start", NULL }) &&
+        testGuestTainted("pp-clean", "custom-device"))
+        g_test_fail_printf("the default plan of a SeaBIOS q35 made libvirt taint the domain");
+    if (checkTool(0, "libvirt marks a domain with <qemu:override> as tainted (custom-device)", TRUE,
+                  (const char *[]){ "define", in2, "--start", "--io-reserve=always", NULL }) &&
+        !testGuestTainted("pp-always", "custom-device"))
+        g_test_fail_printf("libvirt did not taint a domain with <qemu:override>: the note on stderr is wrong");
+    testKillGuests(state.cliRoot);
+}
+
 /* Read lines of @proc's stdout until one holds @needle. */
 static void
 testReadUntil(GDataInputStream *out, const char *needle)
@@ -863,6 +903,7 @@ main(int argc, char **argv)
     g_test_add_func("/libvirtdefine/attach/config-hundred", testAttachConfigHundred);
     g_test_add_func("/libvirtdefine/tool/errors", testToolErrors);
     g_test_add_func("/libvirtdefine/tool/define-attach", testToolDefineAttach);
+    g_test_add_func("/libvirtdefine/tool/taint", testToolTaint);
     g_test_add_func("/libvirtdefine/tool/wait", testToolWait);
 
     ret = g_test_run();

@@ -23,16 +23,18 @@ typedef struct {
     int error;             /* expected PpErrorCode, -1 for success */
     const char *inputPath; /* NULL: qemuxml2argvdata/NAME.xml */
     const char *outName;   /* NULL: NAME */
+    PpIOReservePolicy ioReserve; /* --io-reserve, AUTO by default */
 } TestCase;
 
 static char *
-planString(const char *text, gsize len, int spares, GError **error)
+planString(const char *text, gsize len, const TestCase *tc, GError **error)
 {
     g_autoptr(PpDomainDef) def = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     gsize outlen;
 
-    opts.sparePorts = spares;
+    opts.sparePorts = tc->spares;
+    opts.ioReserve = tc->ioReserve;
     if (!(def = ppDomainDefParseString(text, len, error)) ||
         !ppQemuDomainPlan(def, &opts, NULL, error))
         return NULL;
@@ -56,7 +58,7 @@ testPlan(gconstpointer data)
     gsize len;
 
     text = ppTestLoadFile(input, &len);
-    out = planString(text, len, tc->spares, &err);
+    out = planString(text, len, tc, &err);
 
     if (tc->error >= 0) {
         g_autofree char *msg = NULL;
@@ -75,7 +77,7 @@ testPlan(gconstpointer data)
     golden = g_strdup_printf("%s/qemuxml2xmloutdata/%s.xml", g_getenv("PP_TEST_SRCDIR"), outName);
     g_assert_true(ppTestCompareToFile(out, golden));
 
-    again = planString(out, strlen(out), tc->spares, &err);
+    again = planString(out, strlen(out), tc, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(again, ==, out);
 }
@@ -84,6 +86,7 @@ testPlan(gconstpointer data)
 #define OK_SPARES(n, s) { n, s, -1, NULL, NULL }
 #define FAIL(n, e) { n, -1, e, NULL, NULL }
 #define FAIL_SPARES(n, s, e) { n, s, e, NULL, NULL }
+#define OK_IO_RESERVE(n, policy, out) { n, -1, -1, NULL, out, policy }
 
 static const TestCase cases[] = {
     /* Losslessness: comments, quoting and spacing inside tags, metadata
@@ -111,6 +114,13 @@ static const TestCase cases[] = {
     OK("q35-minimal"),
     /* every hot-pluggable PCIe device gets its own root port */
     OK("q35-virtio-devices"),
+    /* io-reserve=0 (no taint by default): SeaBIOS needs none, so a plan
+     * adds no <qemu:override> and no alias for it unless asked; OVMF
+     * needs it on every hot-pluggable root port without I/O (not on the
+     * one holding the e1000's bridge), unless --io-reserve=never */
+    OK_IO_RESERVE("q35-virtio-devices", PP_IO_RESERVE_ALWAYS, "q35-virtio-devices-io-reserve-always"),
+    OK("q35-ovmf-io-reserve"),
+    OK_IO_RESERVE("q35-ovmf-io-reserve", PP_IO_RESERVE_NEVER, "q35-ovmf-io-reserve-never"),
     /* root ports packed 8 to a slot, multifunction on function 0 */
     OK("q35-root-ports-aggregate"),
     /* conventional PCI goes behind a pcie-to-pci-bridge in a root port */
@@ -366,7 +376,9 @@ main(int argc, char **argv)
 
     ppTestInit(&argc, &argv);
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *path = g_strdup_printf("/qemuxml2xml/%s", cases[i].name);
+        g_autofree char *path = g_strdup_printf("/qemuxml2xml/%s",
+                                                cases[i].outName ? cases[i].outName
+                                                                 : cases[i].name);
 
         g_test_add_data_func(path, &cases[i], testPlan);
     }

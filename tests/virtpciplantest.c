@@ -176,6 +176,53 @@ testPlanFailures(void)
     assertRefused(impossible, "disk 'vdi' needs a virtio-mmio transport");
 }
 
+/*
+ * --io-reserve: SeaBIOS needs no io-reserve=0, so the default plan has no
+ * <qemu:override> and stderr says nothing about it; OVMF needs it, and
+ * stderr says that libvirt will mark the domain tainted, and why;
+ * 'never' leaves it out and says what that costs; a bad value is a usage
+ * error. (The goldens of qemuxml2xmltest hold the XML of each case.)
+ */
+static void
+testIOReserve(void)
+{
+    g_autofree char *seabios = ppTestSrcPath("qemuxml2argvdata/q35-virtio-devices.xml");
+    g_autofree char *ovmf = ppTestSrcPath("qemuxml2argvdata/q35-ovmf-io-reserve.xml");
+    g_auto(PpTestRun) quiet = { 0 };
+    g_auto(PpTestRun) always = { 0 };
+    g_auto(PpTestRun) needed = { 0 };
+    g_auto(PpTestRun) never = { 0 };
+    g_auto(PpTestRun) bad = { 0 };
+
+    ppTestRunTool(&quiet, NULL, NULL, (const char *[]){ "plan", seabios, NULL });
+    g_assert_cmpint(quiet.status, ==, 0);
+    g_assert_null(strstr(quiet.out, "qemu:override"));
+    g_assert_cmpstr(quiet.err, ==, "");
+
+    ppTestRunTool(&always, NULL, NULL,
+                  (const char *[]){ "plan", "--io-reserve=always", seabios, NULL });
+    g_assert_cmpint(always.status, ==, 0);
+    g_assert_nonnull(strstr(always.out, "<qemu:property name='io-reserve'"));
+    g_assert_nonnull(strstr(always.err, "tainted (custom-device)"));
+    g_assert_nonnull(strstr(always.err, "--io-reserve=always"));
+
+    ppTestRunTool(&needed, NULL, NULL, (const char *[]){ "plan", ovmf, NULL });
+    g_assert_cmpint(needed.status, ==, 0);
+    g_assert_nonnull(strstr(needed.out, "<qemu:property name='io-reserve'"));
+    g_assert_nonnull(strstr(needed.err, "6 PCIe root ports get io-reserve=0"));
+    g_assert_nonnull(strstr(needed.err, "SATA and SMBus"));
+    g_assert_nonnull(strstr(needed.err, "tainted (custom-device)"));
+
+    ppTestRunTool(&never, NULL, NULL,
+                  (const char *[]){ "plan", "--io-reserve", "never", ovmf, NULL });
+    g_assert_cmpint(never.status, ==, 0);
+    g_assert_null(strstr(never.out, "qemu:override"));
+    g_assert_nonnull(strstr(never.err, "6 PCIe root ports get no io-reserve=0"));
+
+    ppTestRunTool(&bad, NULL, NULL, (const char *[]){ "plan", "--io-reserve=sometimes", ovmf, NULL });
+    g_assert_cmpint(bad.status, ==, 2);
+}
+
 /* explain: the tree, the reasons, the capacity; compared to a golden. */
 static void
 testExplain(gconstpointer data)
@@ -207,5 +254,8 @@ main(int argc, char **argv)
     g_test_add_data_func("/tool/explain/q35-numa", "qemuxml2argvdata/q35-numa.xml", testExplain);
     g_test_add_data_func("/tool/explain/aarch64-virt-mmio", "qemuxml2argvdata/aarch64-virt-mmio.xml",
                          testExplain);
+    g_test_add_func("/tool/io-reserve", testIOReserve);
+    g_test_add_data_func("/tool/explain/q35-ovmf-io-reserve",
+                         "qemuxml2argvdata/q35-ovmf-io-reserve.xml", testExplain);
     return g_test_run();
 }

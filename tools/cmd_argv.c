@@ -40,6 +40,7 @@ ppCmdArgv(int argc, char **argv)
     g_autofree char *output = NULL;
     gboolean lines = FALSE;
     int spares = -1;
+    g_autofree char *ioReserve = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
@@ -51,6 +52,7 @@ ppCmdArgv(int argc, char **argv)
           N_("Write the command line to OUT (atomically) instead of standard output"), N_("OUT") },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { "lines", 'l', 0, G_OPTION_ARG_NONE, &lines,
           N_("One argument per line, unquoted (the golden-file format), instead of shell words"),
           NULL },
@@ -65,7 +67,8 @@ ppCmdArgv(int argc, char **argv)
         g_printerr(_("virt-pciplan argv: expected one input file (or '-'); see 'virt-pciplan argv --help'\n"));
         return PP_EXIT_USAGE;
     }
-    if (!ppToolCheckSpares("argv", spares, &opts))
+    if (!ppToolCheckSpares("argv", spares, &opts) ||
+        !ppToolCheckIOReserve("argv", ioReserve, &opts))
         return PP_EXIT_USAGE;
     if (!ppToolLoadDomain(argv[1], &def, &err) ||
         !(cmdline = ppQemuBuildPlannedCommandLine(def, &opts, &skipped, &err)) ||

@@ -231,9 +231,12 @@ ppCmdExplain(int argc, char **argv)
     g_auto(PpExplain) ex = { 0 };
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     int spares = -1;
+    g_autofree char *ioReserve = NULL;
+    g_autofree char *ioNote = NULL;
     GOptionEntry entries[] = {
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { NULL }
     };
 
@@ -245,7 +248,8 @@ ppCmdExplain(int argc, char **argv)
         g_printerr(_("virt-pciplan explain: expected one input file (or '-'); see 'virt-pciplan explain --help'\n"));
         return PP_EXIT_USAGE;
     }
-    if (!ppToolCheckSpares("explain", spares, &opts))
+    if (!ppToolCheckSpares("explain", spares, &opts) ||
+        !ppToolCheckIOReserve("explain", ioReserve, &opts))
         return PP_EXIT_USAGE;
     if (!ppToolPlanFile(argv[1], &opts, &def, &plan, &err))
         return ppToolReportError(err);
@@ -261,5 +265,7 @@ ppCmdExplain(int argc, char **argv)
     ppExplainPrintMMIO(&ex);
     ppExplainPrintCapacity(&ex);
     ppExplainPrintGuestIO(def, plan);
+    if ((ioNote = ppToolDescribeIOReserve(plan)))
+        printf(_("\nio-reserve: %1$s\n"), ioNote);
     return PP_EXIT_OK;
 }

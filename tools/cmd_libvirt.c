@@ -168,6 +168,7 @@ ppCmdDefine(int argc, char **argv)
     gboolean start = FALSE;
     gboolean wait = FALSE;
     int spares = -1;
+    g_autofree char *ioReserve = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
@@ -186,6 +187,7 @@ ppCmdDefine(int argc, char **argv)
           N_("With --start: keep the domain running until interrupted, then destroy it"), NULL },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { NULL }
     };
 
@@ -201,7 +203,8 @@ ppCmdDefine(int argc, char **argv)
         g_printerr(_("virt-pciplan define: --wait needs --start\n"));
         return PP_EXIT_USAGE;
     }
-    if (!ppToolCheckSpares("define", spares, &opts))
+    if (!ppToolCheckSpares("define", spares, &opts) ||
+        !ppToolCheckIOReserve("define", ioReserve, &opts))
         return PP_EXIT_USAGE;
     if (!uri)
         uri = ppLibvirtEmbedDefaultURI();
@@ -213,6 +216,7 @@ ppCmdDefine(int argc, char **argv)
         !(out = ppDomainDefFormat(def, &outlen, &err)) ||
         !ppLibvirtDefinePlanned(conn, out, &name, &err))
         return ppToolReportError(err);
+    ppToolNoteIOReserve(plan);
     ppToolPrintDefined(name, uri, plan);
     if (!start)
         return PP_EXIT_OK;
@@ -232,16 +236,30 @@ ppCmdDefine(int argc, char **argv)
  * plan adds no controller (a running guest cannot take one); a plan of
  * the definition may add a chain when no place is free.
  */
+typedef struct {
+    PpLibvirtConn *conn;
+    PpIOReservePolicy ioReserve;
+    PpPlan *configPlan; /* the last plan of the definition, for its notes */
+} PpToolAttach;
+
 static gboolean
 ppToolPlanForAttach(PpDomainDef *def, gboolean live, gpointer opaque, GError **error)
 {
-    PpLibvirtConn *conn = opaque;
+    PpToolAttach *attach = opaque;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
+    g_autoptr(PpPlan) plan = NULL;
 
     opts.sparePorts = 0;
     opts.allowGrowth = !live;
-    return ppToolPlanOptionsFromLibvirt(conn, def, &opts, error) &&
-           ppQemuDomainPlan(def, &opts, NULL, error);
+    opts.ioReserve = attach->ioReserve;
+    if (!ppToolPlanOptionsFromLibvirt(attach->conn, def, &opts, error) ||
+        !ppQemuDomainPlan(def, &opts, &plan, error))
+        return FALSE;
+    if (!live) {
+        g_clear_pointer(&attach->configPlan, ppPlanFree);
+        attach->configPlan = g_steal_pointer(&plan);
+    }
+    return TRUE;
 }
 
 static void
@@ -278,7 +296,11 @@ ppCmdAttach(int argc, char **argv)
     g_autoptr(PpLibvirtConn) conn = NULL;
     g_auto(PpLibvirtAttachResult) res = { 0 };
     g_autofree char *devxml = NULL;
+    g_autofree char *ioReserve = NULL;
+    PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
+    PpToolAttach attach = { 0 };
     gsize len = 0;
+    int ret;
     GOptionEntry entries[] = {
         { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
           N_("libvirt URI (default: libvirt's embedded QEMU driver under $XDG_STATE_HOME/virt-pciplan/embed)"),
@@ -287,6 +309,7 @@ ppCmdAttach(int argc, char **argv)
           N_("Hot-plug into the running domain, into a free hot-pluggable place"), NULL },
         { "config", 0, 0, G_OPTION_ARG_NONE, &config,
           N_("Add to the domain's definition, adding controllers if no place is free"), NULL },
+        PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { NULL }
     };
 
@@ -298,16 +321,27 @@ ppCmdAttach(int argc, char **argv)
         g_printerr(_("virt-pciplan attach: expected a domain name and one device file (or '-'); see 'virt-pciplan attach --help'\n"));
         return PP_EXIT_USAGE;
     }
+    if (!ppToolCheckIOReserve("attach", ioReserve, &opts))
+        return PP_EXIT_USAGE;
     if (!uri)
         uri = ppLibvirtEmbedDefaultURI();
 
     if (!ppFileReadBounded(argv[2], PP_FILE_MAX_INPUT, &devxml, &len, &err) ||
-        !(conn = ppLibvirtOpen(uri, &err)) ||
-        !ppLibvirtAttach(conn, argv[1], devxml,
+        !(conn = ppLibvirtOpen(uri, &err)))
+        return ppToolReportError(err);
+    attach.conn = conn;
+    attach.ioReserve = opts.ioReserve;
+    if (!ppLibvirtAttach(conn, argv[1], devxml,
                          (live ? PP_LIBVIRT_ATTACH_LIVE : 0) |
                          (config ? PP_LIBVIRT_ATTACH_CONFIG : 0),
-                         ppToolPlanForAttach, conn, &res, &err))
-        return ppToolReportError(err);
-    ppToolPrintAttached(argv[1], &res);
-    return PP_EXIT_OK;
+                         ppToolPlanForAttach, &attach, &res, &err)) {
+        ret = ppToolReportError(err);
+    } else {
+        if (attach.configPlan)
+            ppToolNoteIOReserve(attach.configPlan);
+        ppToolPrintAttached(argv[1], &res);
+        ret = PP_EXIT_OK;
+    }
+    g_clear_pointer(&attach.configPlan, ppPlanFree);
+    return ret;
 }

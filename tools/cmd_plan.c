@@ -17,6 +17,8 @@ ppCmdPlan(int argc, char **argv)
 {
     g_autofree char *output = NULL;
     int spares = -1;
+    g_autofree char *ioReserve = NULL;
+    g_autoptr(PpPlan) plan = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
@@ -28,6 +30,7 @@ ppCmdPlan(int argc, char **argv)
           N_("Write the planned XML to OUT (atomically) instead of standard output"), N_("OUT") },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { NULL }
     };
 
@@ -40,13 +43,15 @@ ppCmdPlan(int argc, char **argv)
         return PP_EXIT_USAGE;
     }
 
-    if (!ppToolCheckSpares("plan", spares, &opts))
+    if (!ppToolCheckSpares("plan", spares, &opts) ||
+        !ppToolCheckIOReserve("plan", ioReserve, &opts))
         return PP_EXIT_USAGE;
 
-    if (!ppToolPlanFile(argv[1], &opts, &def, NULL, &err) ||
+    if (!ppToolPlanFile(argv[1], &opts, &def, &plan, &err) ||
         !(out = ppDomainDefFormat(def, &outlen, &err)) ||
         !ppToolWriteOutput(output, out, outlen, &err))
         return ppToolReportError(err);
+    ppToolNoteIOReserve(plan);
     return PP_EXIT_OK;
 }
 

@@ -104,3 +104,44 @@ ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts)
     opts->sparePorts = spares;
     return TRUE;
 }
+
+gboolean
+ppToolCheckIOReserve(const char *cmd, const char *value, PpPlanOptions *opts)
+{
+    PpIOReservePolicy policy = value ? ppIOReservePolicyFromString(value) : PP_IO_RESERVE_AUTO;
+
+    if (policy == PP_IO_RESERVE_LAST) {
+        g_printerr(_("virt-pciplan %1$s: --io-reserve takes 'auto', 'never' or 'always'\n"), cmd);
+        return FALSE;
+    }
+    opts->ioReserve = policy;
+    return TRUE;
+}
+
+char *
+ppToolDescribeIOReserve(const PpPlan *plan)
+{
+    if (plan->ioReserveAdded > 0)
+        return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                           "%1$u PCIe root port gets io-reserve=0 through <qemu:override>%2$s%3$s. libvirt marks a domain with <qemu:override> as tainted (custom-device) when it starts it; --io-reserve=never leaves the override out.",
+                                           "%1$u PCIe root ports get io-reserve=0 through <qemu:override>%2$s%3$s. libvirt marks a domain with <qemu:override> as tainted (custom-device) when it starts it; --io-reserve=never leaves the override out.",
+                                           plan->ioReserveAdded),
+                               plan->ioReserveAdded, plan->ioReserveWhy ? _(": without it, ") : "",
+                               plan->ioReserveWhy ? _(plan->ioReserveWhy) : _(", as --io-reserve=always asks"));
+    if (plan->ioReserveSkipped > 0)
+        return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                           "%1$u PCIe root port gets no io-reserve=0 (--io-reserve=never), so %2$s; Linux moves them, other guests may not.",
+                                           "%1$u PCIe root ports get no io-reserve=0 (--io-reserve=never), so %2$s; Linux moves them, other guests may not.",
+                                           plan->ioReserveSkipped),
+                               plan->ioReserveSkipped, _(plan->ioReserveWhy));
+    return NULL;
+}
+
+void
+ppToolNoteIOReserve(const PpPlan *plan)
+{
+    g_autofree char *text = ppToolDescribeIOReserve(plan);
+
+    if (text)
+        g_printerr(_("virt-pciplan: note: %1$s\n"), text);
+}

@@ -41,6 +41,25 @@ gboolean ppToolPlanFile(const char *path,
 /* Check a --spare-ports value into @opts; prints the usage error itself. */
 gboolean ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts);
 
+/* The --io-reserve option entry every planning command takes. */
+#define PP_TOOL_IO_RESERVE_ENTRY(var) \
+    { "io-reserve", 0, 0, G_OPTION_ARG_STRING, &(var), \
+      N_("io-reserve=0 on I/O-free root ports through <qemu:override>, which libvirt marks as tainting the domain: 'auto' (default) only where the firmware needs it (OVMF on q35), 'never', or 'always'"), \
+      N_("auto|never|always") }
+
+/* Check an --io-reserve value (NULL: the default) into @opts; prints the
+ * usage error itself. */
+gboolean ppToolCheckIOReserve(const char *cmd, const char *value, PpPlanOptions *opts);
+
+/* Say on standard error what @plan did about io-reserve: the overrides it
+ * added and that libvirt will mark the domain tainted, or the ones the
+ * firmware needed that --io-reserve=never left out. */
+void ppToolNoteIOReserve(const PpPlan *plan);
+
+/* The same, as lines for explain's report (transfer full; NULL: nothing
+ * to say). */
+char *ppToolDescribeIOReserve(const PpPlan *plan);
+
 /* Subcommands: each gets argv from its own name on. */
 int ppCmdPlan(int argc, char **argv);
 int ppCmdExplain(int argc, char **argv);

@@ -505,7 +505,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         !ppQemuPlanSize(&ctx, spares, error) ||
         !ppQemuPlanPlace(&ctx, spares, error) ||
         !ppPlacerFinish(ctx.placer, error) ||
-        !ppQemuDomainPlanIO(def, ctx.machine, plan, error))
+        !ppQemuDomainPlanIO(def, ctx.machine, opts->ioReserve, plan, error))
         return FALSE;
     ppQemuDomainMirrorHints(def);
 

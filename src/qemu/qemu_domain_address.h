@@ -77,6 +77,25 @@ gboolean ppQemuDeviceNeedsIO(const PpQemuMachine *machine,
 /* Can @dev use a virtio-mmio transport instead of PCI? */
 gboolean ppQemuDeviceCanUseVirtioMMIO(const PpDeviceDef *dev);
 
+/*
+ * Whether root ports that need no I/O get io-reserve=0 through
+ * <qemu:override>. libvirt 9.0 marks every domain with such an override
+ * "tainted: custom-device" (in its log and `virsh dominfo`), which many
+ * support policies refuse, so by default (AUTO) the override goes only
+ * where the firmware would otherwise misplace I/O (qemu_io_budget.c says
+ * where, and how it was measured).
+ */
+typedef enum {
+    PP_IO_RESERVE_AUTO = 0,
+    PP_IO_RESERVE_NEVER,  /* no override, even where the firmware needs it */
+    PP_IO_RESERVE_ALWAYS, /* every I/O-free pcie-root-port, on any firmware */
+
+    PP_IO_RESERVE_LAST
+} PpIOReservePolicy;
+
+/* "auto", "never", "always"; PP_IO_RESERVE_LAST for anything else. */
+PpIOReservePolicy ppIOReservePolicyFromString(const char *str);
+
 typedef struct {
     /* Empty hot-plug capable root ports to leave; -1 means the default (1). */
     int sparePorts;
@@ -87,6 +106,7 @@ typedef struct {
      * QEMU 7.2's built-in defaults): without pcie-pci-bridge, conventional
      * PCI devices on PCIe machines go behind a dmi-to-pci-bridge. */
     gboolean hasPCIeToPCIBridge;
+    PpIOReservePolicy ioReserve;
 } PpPlanOptions;
 
 #define PP_PLAN_OPTIONS_INIT { .sparePorts = -1, .allowGrowth = TRUE, .hasPCIeToPCIBridge = TRUE }
@@ -107,6 +127,14 @@ struct _PpPlan {
     guint ioWindows;            /* 4 KiB I/O windows the plan needs */
     guint ioBudget;             /* what the firmware fits */
     const char *firmware;       /* whose budget: "SeaBIOS", "OVMF"... */
+    /* io-reserve=0 (PpIOReservePolicy): the root ports this plan gave a
+     * <qemu:override> (which makes libvirt taint the domain), and those
+     * the firmware needed one for but PP_IO_RESERVE_NEVER left without.
+     * ioReserveWhy says why the firmware needs them (static string), or
+     * NULL when it does not. */
+    guint ioReserveAdded;
+    guint ioReserveSkipped;
+    const char *ioReserveWhy;
     gboolean hotplugWorks;      /* FALSE: q35/pc without ACPI cannot hot-plug */
 };
 

@@ -52,5 +52,5 @@ gboolean ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *mac
                                       PpPlan *plan, GError **error);
 
 /* qemu_io_budget.c: count the plan's I/O windows against the firmware's. */
-gboolean ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
-                            GError **error);
+gboolean ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine,
+                            PpIOReservePolicy policy, PpPlan *plan, GError **error);

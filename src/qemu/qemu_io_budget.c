@@ -41,16 +41,66 @@ ppQemuBusAlwaysGetsIO(PpPCIControllerModel model)
            model == PP_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE;
 }
 
+PpIOReservePolicy
+ppIOReservePolicyFromString(const char *str)
+{
+    static const char *const names[] = { "auto", "never", "always" };
+    guint i;
+
+    G_STATIC_ASSERT(G_N_ELEMENTS(names) == PP_IO_RESERVE_LAST);
+    for (i = 0; str && i < G_N_ELEMENTS(names); i++) {
+        if (g_str_equal(str, names[i]))
+            return (PpIOReservePolicy)i;
+    }
+    return PP_IO_RESERVE_LAST;
+}
+
+/*
+ * Why the domain's firmware needs io-reserve=0 on hot-pluggable root
+ * ports that need no I/O, or NULL when it does not (docs/guest-truth.md,
+ * "I/O windows: measurements" and "io-reserve=0: who needs it"; bare QEMU
+ * 7.2, Debian 12's kernel, the guest's log and /proc/ioports):
+ *
+ * - OVMF on q35 gives every such port a 4 KiB I/O window of its own, and
+ *   from the first port on (1, 2, 4, 6, 7, 8, 14... measured) places one
+ *   of them over the I/O BARs of q35's built-in SATA (00:1f.2) and SMBus
+ *   (00:1f.3) controllers: the kernel logs "can't claim; address
+ *   conflict" and has to move them. With io-reserve=0 on the ports OVMF
+ *   reserves nothing and no conflict is logged.
+ * - SeaBIOS reserves no I/O for an empty PCIe hot-plug port (the guest
+ *   sees the same windows with and without io-reserve=0, 1 to 32 ports),
+ *   and neither do AAVMF or a direct kernel boot on virt: the hint changes
+ *   nothing there.
+ */
+static const char *
+ppQemuIOReserveNeeded(const PpDomainDef *def, const PpQemuMachine *machine)
+{
+    switch (machine->kind) {
+    case PP_QEMU_MACHINE_Q35:
+        if (def->firmware == PP_FIRMWARE_EFI)
+            return N_("OVMF would give each root port without I/O devices an I/O window and place one over the I/O ports of the built-in SATA and SMBus controllers");
+        return NULL;
+    case PP_QEMU_MACHINE_I440FX:  /* no PCIe root ports at all */
+    case PP_QEMU_MACHINE_ARM_VIRT:
+    case PP_QEMU_MACHINE_RISCV_VIRT:
+    case PP_QEMU_MACHINE_LAST:
+        break;
+    }
+    return NULL;
+}
+
 /*
  * Count the 4 KiB I/O windows the plan needs (one per bus other than a
  * root bus that directly holds a device with I/O BARs: nested bridges'
  * windows sit inside their parents'), refuse a plan the firmware cannot
- * fit, and give every pcie-root-port whose subtree needs no I/O
- * io-reserve=0, so that OVMF does not hand it a window for nothing
- * (measured: 14 empty root ports on OVMF collide with SATA's I/O).
+ * fit, and give pcie-root-ports whose subtree needs no I/O io-reserve=0
+ * as @policy says: AUTO only where the firmware would misplace I/O
+ * without it (ppQemuIOReserveNeeded), and there only to hot-pluggable
+ * ports, which are the ones firmware pads.
  */
 gboolean
-ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan, GError **error)
+ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpIOReservePolicy policy,
+                   PpPlan *plan, GError **error)
 {
     g_autofree gboolean *needs = g_new0(gboolean, PP_PCI_MAX_BUSES);
     g_autofree PpDeviceDef **ctrls = g_new0(PpDeviceDef *, PP_PCI_MAX_BUSES);
@@ -90,20 +140,46 @@ ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan,
         return FALSE;
     }
 
+    plan->ioReserveWhy = ppQemuIOReserveNeeded(def, machine);
     /* Children have higher indexes than their parents. */
     for (idx = PP_PCI_MAX_BUSES - 1; idx > 0; idx--) {
         PpDeviceDef *ctrl = ctrls[idx];
+        gboolean give = FALSE;
 
         if (!ctrl)
             continue;
         if (needs[idx] && ctrl->addr.type == PP_ADDRESS_PCI)
             needs[ctrl->addr.pci.bus] = TRUE;
+        if (ctrl->ctrl.pciModel != PP_CONTROLLER_MODEL_PCIE_ROOT_PORT || needs[idx] ||
+            ppStrEq(ctrl->ctrl.modelName, "ioh3420"))
+            continue;
+        if (ctrl->ioReserveKnown) {
+            /* the document's own override, kept as written */
+            ctrl->ioReserveZero = TRUE;
+            continue;
+        }
         /* Only ports this plan places: an existing port keeps what the
          * guest sees of it, also when a device left it (guest ABI). */
-        if (ctrl->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT && !needs[idx] &&
-            (ctrl->added || ctrl->addrChanged) && !ppStrEq(ctrl->ctrl.modelName, "ioh3420")) {
+        if (!ctrl->added && !ctrl->addrChanged)
+            continue;
+        switch (policy) {
+        case PP_IO_RESERVE_ALWAYS:
+            give = TRUE;
+            break;
+        case PP_IO_RESERVE_AUTO:
+        case PP_IO_RESERVE_NEVER:
+            if (!plan->ioReserveWhy || ctrl->ctrl.hotplug == PP_TRISTATE_NO)
+                break;
+            give = policy == PP_IO_RESERVE_AUTO;
+            plan->ioReserveSkipped += !give;
+            break;
+        case PP_IO_RESERVE_LAST:
+            break;
+        }
+        if (give) {
             ppDomainDefEnsureAlias(def, ctrl);
             ctrl->ioReserveZero = TRUE;
+            plan->ioReserveAdded++;
         }
     }
     return TRUE;
