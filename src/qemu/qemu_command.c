@@ -11,7 +11,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "qemu_commandpriv.h"
-#include "domain_format.h"
 #include "qemu_order.h"
 #include "pperror.h"
 
@@ -731,6 +730,28 @@ ppQemuNamespaceChildren(const PpQemuBuild *ctx, const char *name)
     return found;
 }
 
+/*
+ * The planner's io-reserve=0 on root ports that need no I/O window, read
+ * from the model: the written XML carries it as a <qemu:override> after
+ * the user's, so it goes last, and not where the document already says
+ * io-reserve (ioReserveKnown: its override was applied above).
+ */
+static void
+ppQemuBuildPlannedIOReserve(PpQemuBuild *ctx)
+{
+    guint i;
+
+    for (i = 0; i < ctx->units->len; i++) {
+        PpQemuUnit *unit = g_ptr_array_index(ctx->units, i);
+
+        if (!unit->dev || !unit->dev->ioReserveZero || unit->dev->ioReserveKnown ||
+            !unit->dev->alias)
+            continue;
+        ppQemuPropsRemove(unit->device, "io-reserve");
+        ppQemuPropsAddUInt(unit->device, "io-reserve", 0);
+    }
+}
+
 /* <qemu:override> device properties and <qemu:commandline> arguments. */
 static gboolean
 ppQemuBuildNamespace(PpQemuBuild *ctx, GError **error)
@@ -746,6 +767,7 @@ ppQemuBuildNamespace(PpQemuBuild *ctx, GError **error)
             !ppQemuApplyOverrideDevice(ctx, node, error))
             return FALSE;
     }
+    ppQemuBuildPlannedIOReserve(ctx);
     for (i = 0; i < args->len; i++) {
         xmlNodePtr node = g_ptr_array_index(args, i);
         char *value = ppXmlProp(node, "value");
@@ -944,15 +966,9 @@ ppQemuBuildPlannedCommandLine(PpDomainDef *def,
                               GPtrArray **ret_skipped,
                               GError **error)
 {
-    g_autoptr(PpDomainDef) planned = NULL;
-    g_autofree char *xml = NULL;
-    gsize len = 0;
-
-    if (!ppQemuDomainPlan(def, opts, NULL, error) ||
-        !(xml = ppDomainDefFormat(def, &len, error)) ||
-        !(planned = ppDomainDefParseString(xml, len, error)))
+    if (!ppQemuDomainPlan(def, opts, NULL, error))
         return NULL;
-    return ppQemuBuildCommandLine(planned, ret_skipped, error);
+    return ppQemuBuildCommandLine(def, ret_skipped, error);
 }
 
 char **
