@@ -196,16 +196,3 @@ ppQemuBuildVirtioUnit(PpQemuBuild *ctx,
         ppQemuPropsAddBool(unit->device, "packed", TRUE);
     return unit;
 }
-
-/* bus and addr on PCI; nothing on virtio-mmio, where QEMU picks the
- * transport (docs/qemu-facts.md section 3). */
-gboolean
-ppQemuBuildAddBusAddress(const PpQemuBuild *ctx,
-                         const PpDeviceDef *dev,
-                         PpQemuProps *props,
-                         GError **error)
-{
-    if (dev->addr.type != PP_ADDRESS_PCI)
-        return TRUE;
-    return ppQemuBuildAddPCIAddress(ctx, dev, props, error);
-}

@@ -58,7 +58,7 @@ gboolean ppQemuXmlSizeBytes(xmlNodePtr node,
                             GError **error);
 
 /* ------------------------------------------------------------------ */
-/* The build context (qemu_command.c)                                  */
+/* The build context (qemu_command_build.c)                            */
 
 /* One group of arguments that moves as a whole when -device options are
  * ordered: the backends a device needs, then the device itself. */
@@ -119,7 +119,8 @@ gboolean ppQemuBuildAddPCIAddress(const PpQemuBuild *ctx,
                                   const PpDeviceDef *dev,
                                   PpQemuProps *props,
                                   GError **error);
-/* Like ppQemuBuildAddPCIAddress(), and nothing for a virtio-mmio address. */
+/* Like ppQemuBuildAddPCIAddress(), and nothing for a virtio-mmio address
+ * (qemu_command_build.c). */
 gboolean ppQemuBuildAddBusAddress(const PpQemuBuild *ctx,
                                   const PpDeviceDef *dev,
                                   PpQemuProps *props,
@@ -147,7 +148,8 @@ gboolean ppQemuDiskDriveAddress(const PpDeviceDef *dev, PpQemuDriveAddress *ret,
 /* ------------------------------------------------------------------ */
 /* Devices (qemu_command_device.c, _controller.c, _disk.c, _chardev.c) */
 
-/* libvirt 9.0's emission order of a device kind (qemuBuildCommandLine). */
+/* libvirt 9.0's emission order of a device kind (qemuBuildCommandLine);
+ * qemu_command_build.c. */
 guint ppQemuDeviceKindRank(PpDeviceKind kind);
 
 gboolean ppQemuBuildDevice(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error);
@@ -157,6 +159,8 @@ gboolean ppQemuBuildSerial(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **er
 gboolean ppQemuBuildConsole(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error);
 gboolean ppQemuBuildChannel(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error);
 char *ppQemuBuildChardev(const PpDeviceDef *dev, const char *chrId, GError **error);
+
+/* The skip rules (qemu_command_build.c). */
 
 /* FALSE with a PP_ERROR_CONFIG @error unless @dev has a PCI address. */
 gboolean ppQemuBuildRequirePCI(const PpDeviceDef *dev, GError **error);

@@ -15,36 +15,6 @@
 #include "pperror.h"
 
 /* ------------------------------------------------------------------ */
-/* The plan                                                            */
-
-void
-ppPlanFree(PpPlan *plan)
-{
-    if (!plan)
-        return;
-    if (plan->additions)
-        g_array_unref(plan->additions);
-    g_free(plan);
-}
-
-static void
-ppPlanAdditionClear(gpointer data)
-{
-    PpPlanAddition *add = data;
-
-    g_free(add->reason);
-}
-
-void
-ppPlanRecord(PpDeviceDef *dev, char *reason, gpointer opaque)
-{
-    PpPlan *plan = opaque;
-    PpPlanAddition add = { dev, reason };
-
-    g_array_append_val(plan->additions, add);
-}
-
-/* ------------------------------------------------------------------ */
 /* Placement order and the plan itself                                 */
 
 /*

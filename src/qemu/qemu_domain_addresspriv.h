@@ -27,9 +27,11 @@ ppStrIn(const char *s, const char *const *list)
     return FALSE;
 }
 
-/* qemu_domain_address.c: record in @opaque (a PpPlan) that @dev was added,
- * and why (@reason, transfer full). */
+/* qemu_plan.c: record in @opaque (a PpPlan) that @dev was added, and why
+ * (@reason, transfer full). */
 void ppPlanRecord(PpDeviceDef *dev, char *reason, gpointer opaque);
+/* qemu_plan.c: frees one PpPlanAddition's contents (GArray clear func). */
+void ppPlanAdditionClear(gpointer data);
 
 /* qemu_domain_implicit.c: make explicit what libvirt 9.0 adds on define. */
 void ppQemuDomainAddImplicitDevices(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan);
