@@ -757,6 +757,21 @@ testToolTaint(void)
     testKillGuests(state.cliRoot);
 }
 
+/* define's report cannot be written: exit status 4, as for every command. */
+static void
+testToolFullOutput(void)
+{
+    g_autofree char *xml = testGuestXML("pp-full", 1);
+    g_autofree char *in = scratchFile("pp-full.xml", xml);
+    g_autofree char *script = g_strdup_printf("\"$T\" define '%s' > /dev/full", in);
+    g_auto(PpTestRun) res = { 0 };
+
+    ppTestRunShell(&res, state.cliState, script);
+    if (res.status != 4 || !strstr(res.err, "Cannot write to standard output"))
+        g_test_fail_printf("define > /dev/full: status %d (want 4); stderr: %s", res.status,
+                           res.err);
+}
+
 /* Read lines of @proc's stdout until one holds @needle. */
 static void
 testReadUntil(GDataInputStream *out, const char *needle)
@@ -904,6 +919,7 @@ main(int argc, char **argv)
     g_test_add_func("/libvirtdefine/tool/errors", testToolErrors);
     g_test_add_func("/libvirtdefine/tool/define-attach", testToolDefineAttach);
     g_test_add_func("/libvirtdefine/tool/taint", testToolTaint);
+    g_test_add_func("/libvirtdefine/tool/full-output", testToolFullOutput);
     g_test_add_func("/libvirtdefine/tool/wait", testToolWait);
 
     ret = g_test_run();

@@ -47,3 +47,24 @@ ppTestRunTool(PpTestRun *res, const char *input, const char *stateHome, const ch
     else
         res->status = 128 + g_subprocess_get_term_sig(proc);
 }
+
+void
+ppTestRunShell(PpTestRun *res, const char *stateHome, const char *script)
+{
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GError) err = NULL;
+
+    g_subprocess_launcher_setenv(launcher, "T", g_getenv("PP_TEST_TOOL"), TRUE);
+    if (stateHome)
+        g_subprocess_launcher_setenv(launcher, "XDG_STATE_HOME", stateHome, TRUE);
+    proc = g_subprocess_launcher_spawn(launcher, &err, "/bin/sh", "-c", script, NULL);
+    g_assert_no_error(err);
+    g_subprocess_communicate_utf8(proc, NULL, NULL, &res->out, &res->err, &err);
+    g_assert_no_error(err);
+    if (g_subprocess_get_if_exited(proc))
+        res->status = g_subprocess_get_exit_status(proc);
+    else
+        res->status = 128 + g_subprocess_get_term_sig(proc);
+}

@@ -28,3 +28,8 @@ GSubprocess *ppTestSpawnTool(const char *const *args, const char *stateHome, GSu
 /* Run it to the end with @input (may be NULL) on standard input. */
 void ppTestRunTool(PpTestRun *res, const char *input, const char *stateHome,
                    const char *const *args);
+
+/* Run @script with /bin/sh -c, $T naming $PP_TEST_TOOL: for redirections
+ * (> /dev/full, < file) that a pipe cannot stand for. Output is not kept
+ * apart from standard error. */
+void ppTestRunShell(PpTestRun *res, const char *stateHome, const char *script);

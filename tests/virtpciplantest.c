@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *
 scratchFile(const char *name)
@@ -176,6 +178,124 @@ testPlanFailures(void)
     assertRefused(impossible, "disk 'vdi' needs a virtio-mmio transport");
 }
 
+static void
+assertShell(int status, const char *needle, const char *script)
+{
+    g_auto(PpTestRun) res = { 0 };
+
+    ppTestRunShell(&res, NULL, script);
+    if (res.status != status || (needle && !strstr(res.err, needle)))
+        g_error("'%s': status %d (want %d), stderr '%s' (want '%s')", script, res.status, status,
+                res.err, needle ? needle : "");
+}
+
+static mode_t
+fileMode(const char *path)
+{
+    GStatBuf st;
+
+    g_assert_cmpint(g_stat(path, &st), ==, 0);
+    return st.st_mode & 07777;
+}
+
+/*
+ * Output files: an existing file keeps its mode (a --security-info dump
+ * is 0600) and owner, a new one gets 0666 less the umask; the input is
+ * never the output (same path, another path, a symbolic link, standard
+ * input) unless --in-place says so; output that cannot be written
+ * (/dev/full) is exit status 4 for every command.
+ */
+static void
+testOutputFiles(void)
+{
+    g_autofree char *in = scratchFile("files-in.xml");
+    g_autofree char *secret = scratchFile("files-secret.xml");
+    g_autofree char *fresh = scratchFile("files-fresh.xml");
+    g_autofree char *link = scratchFile("files-link.xml");
+    g_autofree char *script = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_auto(PpTestRun) res = { 0 };
+    mode_t mask;
+
+    g_assert_true(g_file_set_contents(in, planInput, -1, NULL));
+    g_assert_true(g_file_set_contents(secret, "old\n", -1, NULL));
+    g_assert_cmpint(g_chmod(secret, 0600), ==, 0);
+    ppTestRunTool(&res, NULL, NULL, (const char *[]){ "plan", in, "-o", secret, NULL });
+    g_assert_cmpint(res.status, ==, 0);
+    g_assert_cmpint(fileMode(secret), ==, 0600);
+    if (geteuid() == 0) {
+        /* root can give a file away: its owner must survive the rename */
+        g_auto(PpTestRun) again = { 0 };
+        GStatBuf st;
+
+        g_assert_cmpint(chown(secret, 65534, 65534), ==, 0);
+        ppTestRunTool(&again, NULL, NULL, (const char *[]){ "plan", in, "-o", secret, NULL });
+        g_assert_cmpint(again.status, ==, 0);
+        g_assert_cmpint(g_stat(secret, &st), ==, 0);
+        g_assert_cmpint(st.st_uid, ==, 65534);
+        g_assert_cmpint(st.st_gid, ==, 65534);
+        g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+    } else {
+        g_test_message("not root: the owner case needs a file of another user");
+    }
+
+    mask = umask(027);
+    g_unlink(fresh);
+    script = g_strdup_printf("\"$T\" plan '%s' -o '%s'", in, fresh);
+    assertShell(0, NULL, script);
+    umask(mask);
+    g_assert_cmpint(fileMode(fresh), ==, 0640);
+
+    /* the input as output: refused (status 2), the file untouched */
+    g_assert_true(g_file_get_contents(in, &before, NULL, NULL));
+    g_unlink(link);
+    g_assert_cmpint(symlink(in, link), ==, 0);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" plan '%1$s' -o '%1$s'", in);
+    assertShell(2, "--in-place", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" plan '%s' -o '%s'", link, in);
+    assertShell(2, "is the input file", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("cd \"$(dirname '%1$s')\" && \"$T\" plan \"$(basename '%1$s')\" -o \"./$(basename '%1$s')\"", in);
+    assertShell(2, "is the input file", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" plan - -o '%1$s' < '%1$s'", in);
+    assertShell(2, "is the input file", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" argv '%1$s' -o '%1$s'", in);
+    assertShell(2, "write to another file", script);
+    g_assert_true(g_file_get_contents(in, &after, NULL, NULL));
+    g_assert_cmpstr(after, ==, before);
+
+    /* --in-place: planned, through the link too, mode kept */
+    g_assert_cmpint(g_chmod(in, 0640), ==, 0);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" plan --in-place '%s'", link);
+    assertShell(0, NULL, script);
+    g_clear_pointer(&after, g_free);
+    g_assert_true(g_file_get_contents(in, &after, NULL, NULL));
+    g_assert_nonnull(strstr(after, "<address type='pci'"));
+    g_assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+    g_assert_cmpint(fileMode(in), ==, 0640);
+    g_assert_cmpint(g_chmod(in, 0644), ==, 0);
+
+    /* nowhere to write: status 4, whatever the command */
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" plan '%s' > /dev/full", in);
+    assertShell(4, "Cannot write to standard output", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" explain '%s' > /dev/full", in);
+    assertShell(4, "Cannot write to standard output", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" argv '%s' > /dev/full", in);
+    assertShell(4, "Cannot write to standard output", script);
+    assertShell(4, "Cannot write to standard output", "\"$T\" order -- -device e1000 > /dev/full");
+    assertShell(4, "Cannot write to standard output", "\"$T\" --help > /dev/full");
+    assertShell(4, "Cannot write to standard output", "\"$T\" --version > /dev/full");
+}
+
 /*
  * --io-reserve: SeaBIOS needs no io-reserve=0, so the default plan has no
  * <qemu:override> and stderr says nothing about it; OVMF needs it, and
@@ -255,6 +375,7 @@ main(int argc, char **argv)
     g_test_add_data_func("/tool/explain/aarch64-virt-mmio", "qemuxml2argvdata/aarch64-virt-mmio.xml",
                          testExplain);
     g_test_add_func("/tool/io-reserve", testIOReserve);
+    g_test_add_func("/tool/output-files", testOutputFiles);
     g_test_add_data_func("/tool/explain/q35-ovmf-io-reserve",
                          "qemuxml2argvdata/q35-ovmf-io-reserve.xml", testExplain);
     return g_test_run();

@@ -67,6 +67,8 @@ ppCmdArgv(int argc, char **argv)
         g_printerr(_("virt-pciplan argv: expected one input file (or '-'); see 'virt-pciplan argv --help'\n"));
         return PP_EXIT_USAGE;
     }
+    if (!ppToolCheckOutput("argv", argv[1], output, FALSE, &err))
+        return ppToolReportError(err);
     if (!ppToolCheckSpares("argv", spares, &opts) ||
         !ppToolCheckIOReserve("argv", ioReserve, &opts))
         return PP_EXIT_USAGE;
@@ -166,6 +168,8 @@ ppCmdOrder(int argc, char **argv)
         argv++;
         argc--;
     }
+    if (argc <= 1 && !ppToolCheckOutput("order", "-", output, FALSE, &err))
+        return ppToolReportError(err);
     if (!(in = ppToolReadCommandLine(argc, argv, lines, &err)) ||
         !ppQemuOrderCommandLine((const char *const *)in, &out, &specs, &moves, &err))
         return ppToolReportError(err);

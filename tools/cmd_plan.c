@@ -16,6 +16,7 @@ int
 ppCmdPlan(int argc, char **argv)
 {
     g_autofree char *output = NULL;
+    gboolean inPlace = FALSE;
     int spares = -1;
     g_autofree char *ioReserve = NULL;
     g_autoptr(PpPlan) plan = NULL;
@@ -28,6 +29,9 @@ ppCmdPlan(int argc, char **argv)
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
           N_("Write the planned XML to OUT (atomically) instead of standard output"), N_("OUT") },
+        { "in-place", 'i', 0, G_OPTION_ARG_NONE, &inPlace,
+          N_("Replace IN.xml by its plan (atomically, keeping its mode and owner); without it, an OUT that is IN.xml is refused"),
+          NULL },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
@@ -43,6 +47,15 @@ ppCmdPlan(int argc, char **argv)
         return PP_EXIT_USAGE;
     }
 
+    if (inPlace && !output) {
+        if (g_str_equal(argv[1], "-")) {
+            g_printerr(_("virt-pciplan plan: --in-place needs an input file, not standard input\n"));
+            return PP_EXIT_USAGE;
+        }
+        output = g_strdup(argv[1]);
+    }
+    if (!ppToolCheckOutput("plan", argv[1], output, inPlace, &err))
+        return ppToolReportError(err);
     if (!ppToolCheckSpares("plan", spares, &opts) ||
         !ppToolCheckIOReserve("plan", ioReserve, &opts))
         return PP_EXIT_USAGE;

@@ -13,6 +13,7 @@
 #include "ppfile.h"
 #include "qemu_domain_address.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 int
@@ -144,4 +145,40 @@ ppToolNoteIOReserve(const PpPlan *plan)
 
     if (text)
         g_printerr(_("virt-pciplan: note: %1$s\n"), text);
+}
+
+gboolean
+ppToolCheckOutput(const char *cmd, const char *input, const char *output, gboolean inPlace,
+                  GError **error)
+{
+    if (!output || g_str_equal(output, "-") || inPlace || !ppFileSameAsInput(input, output))
+        return TRUE;
+    if (g_str_equal(cmd, "plan"))
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    _("The output '%1$s' is the input file (also through another name or standard input); to replace the domain with its plan, say --in-place"),
+                    output);
+    else
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    _("The output '%1$s' is the input file (also through another name or standard input); '%2$s' would replace it: write to another file"),
+                    output, cmd);
+    return FALSE;
+}
+
+int
+ppToolFinish(int status)
+{
+    /* Output that could not be written (a full disk, /dev/full, a closed
+     * pipe) is a failed run, whatever the command did. */
+    int err = fflush(stdout) != 0 ? errno : 0;
+
+    /* A failed command has said what failed (ppToolWriteOutput() for
+     * standard output too). */
+    if ((!err && !ferror(stdout)) || status != PP_EXIT_OK)
+        return status;
+    if (err)
+        g_printerr(_("virt-pciplan: error: Cannot write to standard output: %1$s\n"),
+                   g_strerror(err));
+    else
+        g_printerr(_("virt-pciplan: error: Cannot write to standard output\n"));
+    return PP_EXIT_IO;
 }

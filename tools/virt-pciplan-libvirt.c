@@ -22,9 +22,9 @@ main(int argc, char **argv)
     textdomain(GETTEXT_PACKAGE);
 
     if (argc >= 2 && g_str_equal(argv[1], "define"))
-        return ppCmdDefine(argc - 1, argv + 1);
+        return ppToolFinish(ppCmdDefine(argc - 1, argv + 1));
     if (argc >= 2 && g_str_equal(argv[1], "attach"))
-        return ppCmdAttach(argc - 1, argv + 1);
+        return ppToolFinish(ppCmdAttach(argc - 1, argv + 1));
     g_printerr(_("virt-pciplan-libvirt: runs 'virt-pciplan define' and 'virt-pciplan attach'; run those instead\n"));
     return PP_EXIT_USAGE;
 }

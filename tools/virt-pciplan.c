@@ -116,18 +116,18 @@ main(int argc, char **argv)
     if (g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h") ||
         g_str_equal(argv[1], "help")) {
         ppToolUsage(stdout);
-        return PP_EXIT_OK;
+        return ppToolFinish(PP_EXIT_OK);
     }
     if (g_str_equal(argv[1], "--version") || g_str_equal(argv[1], "-V")) {
         printf("virt-pciplan %s\n", PACKAGE_VERSION);
-        return PP_EXIT_OK;
+        return ppToolFinish(PP_EXIT_OK);
     }
     for (i = 0; i < G_N_ELEMENTS(ppCommands); i++) {
         if (!g_str_equal(argv[1], ppCommands[i].name))
             continue;
         if (!ppCommands[i].run)
             return ppToolExecLibvirtHelper(argv);
-        return ppCommands[i].run(argc - 1, argv + 1);
+        return ppToolFinish(ppCommands[i].run(argc - 1, argv + 1));
     }
     g_printerr(_("virt-pciplan: unknown command '%1$s'; see 'virt-pciplan --help'\n"), argv[1]);
     return PP_EXIT_USAGE;

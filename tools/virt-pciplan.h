@@ -28,6 +28,16 @@ int ppToolReportError(const GError *error);
 /* Write @data to @path atomically, or to standard output for NULL or "-". */
 gboolean ppToolWriteOutput(const char *path, const char *data, gsize len, GError **error);
 
+/* Refuse (G_OPTION_ERROR: exit status 2) an @output that is @input, also
+ * through another path or as standard input, unless @inPlace. */
+gboolean ppToolCheckOutput(const char *cmd, const char *input, const char *output,
+                           gboolean inPlace, GError **error);
+
+/* Flush standard output: @status, or PP_EXIT_IO (with a message) when
+ * what the command printed could not be written. Every main() returns
+ * through it. */
+int ppToolFinish(int status);
+
 /* Read and parse a domain from @path, or "-" for standard input. */
 gboolean ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error);
 

@@ -28,3 +28,5 @@ gboolean ppFileWriteAtomic(const char *path,
                            const char *data,
                            gsize len,
                            GError **error);
+
+gboolean ppFileSameAsInput(const char *input, const char *output);
