@@ -90,6 +90,62 @@ ppQemuIOReserveNeeded(const PpDomainDef *def, const PpQemuMachine *machine)
 }
 
 /*
+ * io-reserve=0 for the pcie-root-ports whose subtree needs no I/O window
+ * (@needs, by bus index, filled upwards here), as @policy says; @ctrls
+ * are the PCI controllers by index.
+ */
+static void
+ppQemuDomainGiveIOReserve(PpDomainDef *def, const PpQemuMachine *machine,
+                          PpDeviceDef **ctrls, gboolean *needs, PpIOReservePolicy policy,
+                          PpPlan *plan)
+{
+    int idx;
+
+    plan->ioReserveWhy = ppQemuIOReserveNeeded(def, machine);
+    /* Children have higher indexes than their parents. */
+    for (idx = PP_PCI_MAX_BUSES - 1; idx > 0; idx--) {
+        PpDeviceDef *ctrl = ctrls[idx];
+        gboolean give = FALSE;
+
+        if (!ctrl)
+            continue;
+        if (needs[idx] && ctrl->addr.type == PP_ADDRESS_PCI)
+            needs[ctrl->addr.pci.bus] = TRUE;
+        if (ctrl->ctrl.pciModel != PP_CONTROLLER_MODEL_PCIE_ROOT_PORT || needs[idx] ||
+            ppStrEq(ctrl->ctrl.modelName, "ioh3420"))
+            continue;
+        if (ctrl->ioReserveKnown) {
+            /* the document's own override, kept as written */
+            ctrl->ioReserveZero = TRUE;
+            continue;
+        }
+        /* Only ports this plan places: an existing port keeps what the
+         * guest sees of it, also when a device left it (guest ABI). */
+        if (!ctrl->added && !ctrl->addrChanged)
+            continue;
+        switch (policy) {
+        case PP_IO_RESERVE_ALWAYS:
+            give = TRUE;
+            break;
+        case PP_IO_RESERVE_AUTO:
+        case PP_IO_RESERVE_NEVER:
+            if (!plan->ioReserveWhy || ctrl->ctrl.hotplug == PP_TRISTATE_NO)
+                break;
+            give = policy == PP_IO_RESERVE_AUTO;
+            plan->ioReserveSkipped += !give;
+            break;
+        case PP_IO_RESERVE_LAST:
+            break;
+        }
+        if (give) {
+            ppDomainDefEnsureAlias(def, ctrl);
+            ctrl->ioReserveZero = TRUE;
+            plan->ioReserveAdded++;
+        }
+    }
+}
+
+/*
  * Count the 4 KiB I/O windows the plan needs (one per bus other than a
  * root bus that directly holds a device with I/O BARs: nested bridges'
  * windows sit inside their parents'), refuse a plan the firmware cannot
@@ -140,47 +196,6 @@ ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpIOReservePo
         return FALSE;
     }
 
-    plan->ioReserveWhy = ppQemuIOReserveNeeded(def, machine);
-    /* Children have higher indexes than their parents. */
-    for (idx = PP_PCI_MAX_BUSES - 1; idx > 0; idx--) {
-        PpDeviceDef *ctrl = ctrls[idx];
-        gboolean give = FALSE;
-
-        if (!ctrl)
-            continue;
-        if (needs[idx] && ctrl->addr.type == PP_ADDRESS_PCI)
-            needs[ctrl->addr.pci.bus] = TRUE;
-        if (ctrl->ctrl.pciModel != PP_CONTROLLER_MODEL_PCIE_ROOT_PORT || needs[idx] ||
-            ppStrEq(ctrl->ctrl.modelName, "ioh3420"))
-            continue;
-        if (ctrl->ioReserveKnown) {
-            /* the document's own override, kept as written */
-            ctrl->ioReserveZero = TRUE;
-            continue;
-        }
-        /* Only ports this plan places: an existing port keeps what the
-         * guest sees of it, also when a device left it (guest ABI). */
-        if (!ctrl->added && !ctrl->addrChanged)
-            continue;
-        switch (policy) {
-        case PP_IO_RESERVE_ALWAYS:
-            give = TRUE;
-            break;
-        case PP_IO_RESERVE_AUTO:
-        case PP_IO_RESERVE_NEVER:
-            if (!plan->ioReserveWhy || ctrl->ctrl.hotplug == PP_TRISTATE_NO)
-                break;
-            give = policy == PP_IO_RESERVE_AUTO;
-            plan->ioReserveSkipped += !give;
-            break;
-        case PP_IO_RESERVE_LAST:
-            break;
-        }
-        if (give) {
-            ppDomainDefEnsureAlias(def, ctrl);
-            ctrl->ioReserveZero = TRUE;
-            plan->ioReserveAdded++;
-        }
-    }
+    ppQemuDomainGiveIOReserve(def, machine, ctrls, needs, policy, plan);
     return TRUE;
 }
