@@ -260,7 +260,7 @@ ppPlacerAddSwitch(PpPlacer *placer, const char *what, char *reason, GError **err
 /*
  * A new empty hot-pluggable port for @what: a root port while the root bus
  * has room (a switch costs an extra bus number for its upstream port, so
- * it is added only when root ports run out, as docs/pcie.txt advises); the
+ * it is added only when root ports run out, as QEMU's docs/pcie.txt advises); the
  * last root-port function hosts a switch if more ports are still wanted;
  * then downstream ports of that switch (or of the user's).
  */

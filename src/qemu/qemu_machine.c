@@ -86,7 +86,7 @@ static const PpQemuMachine ppQemuMachines[PP_QEMU_MACHINE_LAST] = {
         .canonical = "virt-7.2",
         .emulator = "/usr/bin/qemu-system-aarch64",
         .rootBus = "pcie.0",
-        /* QEMU's default, cortex-a15, is 32-bit; qemu-facts.md used this one. */
+        /* QEMU's default, cortex-a15, is 32-bit (docs/qemu-facts.md section 6). */
         .defaultCPU = "cortex-a57",
         .efiCode = "/usr/share/AAVMF/AAVMF_CODE.fd",
         .hasAcpiProp = TRUE,
