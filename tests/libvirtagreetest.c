@@ -429,7 +429,7 @@ static char *
 parityStripHints(const char *xml)
 {
     g_autoptr(GRegex) re = g_regex_new("(<target\\b[^>]*?)\\s+(hotpluggable|preferredConnection|"
-                                       "numaNode)\\s*=\\s*('[^']*'|\"[^\"]*\")",
+                                       "numaNode|p2pGroup)\\s*=\\s*('[^']*'|\"[^\"]*\")",
                                        0, 0, NULL);
     g_autofree char *cur = g_strdup(xml);
 

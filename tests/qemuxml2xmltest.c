@@ -207,6 +207,22 @@ static const TestCase cases[] = {
     OK("q35-numa"),
     FAIL("q35-numa-bad-node-error", PP_ERROR_CONFIG),
     FAIL("q35-numa-conflict-error", PP_ERROR_CONFIG),
+
+    /* p2pGroup: each group on the downstream ports of a switch of its
+     * own (a hostdev among them); on aarch64 virt the hint asks for PCI;
+     * behind the expander bus of the members' NUMA node; a planned
+     * domain's group takes a new member into its switch, nothing moves */
+    OK("q35-p2p-groups"),
+    OK("aarch64-virt-p2p-group"),
+    OK("q35-p2p-group-numa"),
+    OK("q35-p2p-group-grow"),
+    /* groups that cannot be satisfied are errors naming the group */
+    FAIL("pc-p2p-group-error", PP_ERROR_CONFIG),
+    FAIL("q35-p2p-group-root-error", PP_ERROR_CONFIG),
+    FAIL("q35-p2p-group-legacy-error", PP_ERROR_CONFIG),
+    FAIL("q35-p2p-group-address-error", PP_ERROR_CONFIG),
+    FAIL("q35-p2p-group-too-many-error", PP_ERROR_CONFIG),
+    FAIL("q35-p2p-group-numa-conflict-error", PP_ERROR_CONFIG),
     /* I/O windows: every bus holding devices with I/O ports takes 4 KiB;
      * SeaBIOS fits 14, OVMF 10 */
     OK("q35-io-windows-seabios-14"),

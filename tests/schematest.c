@@ -26,7 +26,8 @@
 
 #define PP_HINTS_NS "urn:virt-pciplan:hints:1"
 
-static const char *const hintNames[] = { "hotpluggable", "preferredConnection", "numaNode" };
+static const char *const hintNames[] = { "hotpluggable", "preferredConnection", "numaNode",
+                                         "p2pGroup" };
 
 /*
  * Golden files of corpus inputs that libvirt 9.0's own schema refuses,

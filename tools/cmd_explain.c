@@ -197,6 +197,62 @@ ppExplainPrintCapacity(const PpExplain *ex)
                ex->mmioDevices, machine->virtioMMIOTransports);
 }
 
+/* The controller whose bus holds @dev, or NULL. */
+static const PpDeviceDef *
+ppExplainParentOf(const PpExplain *ex, const PpDeviceDef *dev)
+{
+    if (dev->addr.type != PP_ADDRESS_PCI || dev->addr.pci.bus >= PP_PCI_MAX_BUSES)
+        return NULL;
+    return ex->buses[dev->addr.pci.bus].ctrl;
+}
+
+/* P2P groups (hint p2pGroup): each group's switch and its members. */
+static void
+ppExplainPrintGroups(const PpExplain *ex)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    guint i;
+    guint j;
+
+    for (i = 0; i < ex->def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(ex->def->devices, i);
+
+        if (dev->hints.p2pGroup &&
+            !g_ptr_array_find_with_equal_func(names, dev->hints.p2pGroup, g_str_equal, NULL))
+            g_ptr_array_add(names, dev->hints.p2pGroup);
+    }
+    if (!names->len)
+        return;
+    printf(_("\nP2P groups (members on downstream ports of one switch):\n"));
+    for (j = 0; j < names->len; j++) {
+        const char *name = g_ptr_array_index(names, j);
+        gboolean header = FALSE;
+
+        for (i = 0; i < ex->def->devices->len; i++) {
+            const PpDeviceDef *dev = g_ptr_array_index(ex->def->devices, i);
+            const PpDeviceDef *port = ppExplainParentOf(ex, dev);
+            const PpDeviceDef *up = port ? ppExplainParentOf(ex, port) : NULL;
+            g_autofree char *what = NULL;
+
+            if (!dev->hints.p2pGroup || !g_str_equal(dev->hints.p2pGroup, name))
+                continue;
+            if (!header) {
+                if (up)
+                    printf(_("  '%1$s': switch with pcie-switch-upstream-port index %2$d at %3$02x:%4$02x.%5$x\n"),
+                           name, up->ctrl.index, up->addr.pci.bus, up->addr.pci.slot,
+                           up->addr.pci.function);
+                else
+                    printf("  '%s':\n", name);
+                header = TRUE;
+            }
+            what = ppDeviceDefDescribe(dev);
+            printf("    %02x:%02x.%x  %s%s\n", dev->addr.pci.bus, dev->addr.pci.slot,
+                   dev->addr.pci.function, what,
+                   dev->groupFromHost ? _("  (group derived from the host topology)") : "");
+        }
+    }
+}
+
 /* Printed only when Linux will leave ports without an I/O window. */
 static void
 ppExplainPrintGuestIO(const PpDomainDef *def, const PpPlan *plan)
@@ -263,6 +319,7 @@ ppCmdExplain(int argc, char **argv)
     printf(_("00  root bus (%1$s)\n"), plan->machine->pcie ? "pcie-root" : "pci-root");
     ppExplainPrintBus(&ex, 0, 1);
     ppExplainPrintMMIO(&ex);
+    ppExplainPrintGroups(&ex);
     ppExplainPrintCapacity(&ex);
     ppExplainPrintGuestIO(def, plan);
     if ((ioNote = ppToolDescribeIOReserve(plan)))

@@ -71,6 +71,7 @@ ppDeviceDefFree(PpDeviceDef *dev)
     g_free(dev->targetType);
     g_free(dev->dev);
     g_free(dev->alias);
+    g_free(dev->hints.p2pGroup);
     g_free(dev->ctrl.modelName);
     g_free(dev);
 }
@@ -231,7 +232,24 @@ ppDeviceHintsParse(xmlNodePtr target, PpDeviceHints *hints, const char *what, GE
             return FALSE;
         }
     }
-    return ppXmlPropOptInt(target, "numaNode", 255, what, &hints->numaNode, error);
+    if (!ppXmlPropOptInt(target, "numaNode", 255, what, &hints->numaNode, error))
+        return FALSE;
+    hints->p2pGroup = ppXmlProp(target, "p2pGroup");
+    if (hints->p2pGroup) {
+        const char *c = hints->p2pGroup;
+        gsize n = strlen(c);
+
+        /* A name for messages, explain and the mirror: no quoting needed. */
+        if (n == 0 || n > PP_P2P_GROUP_MAX_LEN ||
+            strspn(c, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") != n) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("Invalid p2pGroup on %1$s: a group name is 1 to %2$d letters, digits, '.', '_', ':' or '-'"),
+                        what, PP_P2P_GROUP_MAX_LEN);
+            g_clear_pointer(&hints->p2pGroup, g_free);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }
 
 static gboolean
@@ -696,7 +714,8 @@ gboolean
 ppDeviceHintsPresent(const PpDeviceHints *hints)
 {
     return hints->hotpluggable != PP_TRISTATE_ABSENT ||
-           hints->preferredConnection != PP_CONNECTION_NONE || hints->numaNode >= 0;
+           hints->preferredConnection != PP_CONNECTION_NONE || hints->numaNode >= 0 ||
+           hints->p2pGroup;
 }
 
 static gboolean
@@ -744,6 +763,8 @@ ppDomainDefParseMetadataHints(PpDomainDef *def, xmlNodePtr root, GError **error)
         if (!ppDeviceHintsPresent(&dev->hints)) {
             dev->hints = hints;
             dev->hintsFromMetadata = TRUE;
+        } else {
+            g_free(hints.p2pGroup);
         }
     }
     return TRUE;

@@ -153,7 +153,11 @@ typedef struct {
     PpTristate hotpluggable;
     PpConnection preferredConnection;
     int numaNode; /* -1 when absent */
+    char *p2pGroup; /* owned; NULL when absent (README.md, "P2P groups") */
 } PpDeviceHints;
+
+/* A P2P group name: 1..PP_P2P_GROUP_MAX_LEN of [A-Za-z0-9._:-]. */
+#define PP_P2P_GROUP_MAX_LEN 64
 
 typedef struct {
     int index;            /* -1 when absent */
@@ -198,6 +202,8 @@ struct _PpDeviceDef {
     gboolean targetChanged; /* a controller given a busNr it lacked */
     gboolean aliasAdded;  /* given an alias (ua-...) it lacked */
     gboolean hintsFromMetadata; /* hints read back from <metadata> (libvirt dropped them) */
+    gboolean groupFromHost;  /* hints.p2pGroup derived from the host's sysfs */
+    gboolean numaFromHost;   /* hints.numaNode derived from the host's sysfs and <numatune> */
     gboolean ioReserveZero;  /* a root port that gets io-reserve=0 */
     gboolean ioReserveKnown; /* the document already says io-reserve for it */
 };
@@ -269,7 +275,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpDeviceDef, ppDeviceDefFree);
 /* Give @dev an alias (ua-...) unique in @def, unless it has one. */
 void ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev);
 
-/* Does @hints hold any hint (hotpluggable, preferredConnection, numaNode)?
+/* Does @hints hold any hint (hotpluggable, preferredConnection, numaNode, p2pGroup)?
  * The one test of "has hints": a hint is never silently ignored. */
 gboolean ppDeviceHintsPresent(const PpDeviceHints *hints);
 

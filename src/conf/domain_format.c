@@ -304,7 +304,8 @@ ppXmlNodeChild(xmlNodePtr node, const char *name)
 }
 
 /* The hint attributes of the input language (README.md, "Hints"). */
-static const char *const ppHintAttrs[] = { "hotpluggable", "preferredConnection", "numaNode" };
+static const char *const ppHintAttrs[] = { "hotpluggable", "preferredConnection", "numaNode",
+                                           "p2pGroup" };
 
 /*
  * Find attribute @name in the start tag of @span: [*ret_start, *ret_end)
@@ -492,6 +493,9 @@ ppDomainDefFormatHints(const PpDomainDef *def, const char *unit)
                                    ppConnectionToString(dev->hints.preferredConnection));
         if (dev->hints.numaNode >= 0)
             g_string_append_printf(buf, " numaNode='%d'", dev->hints.numaNode);
+        /* Checked at parse: the name needs no escaping. */
+        if (dev->hints.p2pGroup)
+            g_string_append_printf(buf, " p2pGroup='%s'", dev->hints.p2pGroup);
         g_string_append(buf, "/>");
     }
     if (buf->len == 0)
@@ -500,7 +504,7 @@ ppDomainDefFormatHints(const PpDomainDef *def, const char *unit)
                            PP_HINTS_NAMESPACE, buf->str);
 }
 
-/* Sorted "alias hp pref numa;" entries: device order is libvirt's to change. */
+/* Sorted "alias hp pref numa group;" entries: device order is libvirt's to change. */
 static int
 ppStrPtrCompare(const void *a, const void *b)
 {
@@ -516,12 +520,13 @@ ppHintsKeySort(const GString *key)
     return g_strjoinv(";", entries);
 }
 
-/* The hints an existing mirror element holds, as "alias hp pref numa;" entries. */
+/* The hints an existing mirror element holds, as "alias hp pref numa group;" entries. */
 static char *
 ppDomainDefHintsNodeKey(xmlNodePtr hintsNode)
 {
     g_autoptr(GString) key = g_string_new(NULL);
-    const char *attrs[] = { "alias", "hotpluggable", "preferredConnection", "numaNode" };
+    const char *attrs[] = { "alias", "hotpluggable", "preferredConnection", "numaNode",
+                            "p2pGroup" };
     xmlNodePtr cur;
     size_t i;
 
@@ -554,11 +559,12 @@ ppDomainDefHintsModelKey(const PpDomainDef *def)
 
         if (!dev->alias || !ppDeviceHintsPresent(h))
             continue;
-        g_string_append_printf(key, "%s %s %s %s ;", dev->alias,
+        g_string_append_printf(key, "%s %s %s %s %s ;", dev->alias,
                                h->hotpluggable == PP_TRISTATE_ABSENT ? ""
                                : h->hotpluggable == PP_TRISTATE_YES  ? "yes"
                                                                      : "no",
-                               ppConnectionToString(h->preferredConnection), numa);
+                               ppConnectionToString(h->preferredConnection), numa,
+                               h->p2pGroup ? h->p2pGroup : "");
     }
     return ppHintsKeySort(key);
 }

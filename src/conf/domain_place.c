@@ -51,6 +51,7 @@ ppPlacerNew(PpDomainDef *def, const PpPlacePolicy *policy, PpPlacerAddedFunc add
     for (i = 0; i < PP_CONTROLLER_MODEL_LAST; i++)
         placer->legacy[i] = g_queue_new();
     placer->upstreams = g_queue_new();
+    placer->groups = g_hash_table_new(g_str_hash, g_str_equal);
     placer->expanders = g_hash_table_new(g_direct_hash, g_direct_equal);
     return placer;
 }
@@ -66,6 +67,7 @@ ppPlacerFree(PpPlacer *placer)
     for (i = 0; i < PP_CONTROLLER_MODEL_LAST; i++)
         g_queue_free(placer->legacy[i]);
     g_queue_free(placer->upstreams);
+    g_hash_table_unref(placer->groups);
     g_hash_table_unref(placer->expanders);
     g_free(placer);
 }
@@ -312,6 +314,45 @@ ppPCIBusIsLegacyTarget(const PpPCIBus *bus)
     return (bus->flags & need) == need && !ppPCIBusIsPort(bus);
 }
 
+/*
+ * The switch of each P2P group that already has a placed member (a
+ * planned domain, an attach): later members join it, and devices of no
+ * group do not take its free slots. A member that is not below a switch
+ * is left to the verify pass, which names the group.
+ */
+static void
+ppPlacerCollectGroups(PpPlacer *placer)
+{
+    guint i;
+
+    for (i = 0; i < placer->def->devices->len; i++) {
+        PpDeviceDef *dev = g_ptr_array_index(placer->def->devices, i);
+        PpPCIBus *up = ppPlacerGroupSwitchOf(placer, dev);
+
+        if (!dev->hints.p2pGroup || !up ||
+            g_hash_table_contains(placer->groups, dev->hints.p2pGroup))
+            continue;
+        g_hash_table_insert(placer->groups, dev->hints.p2pGroup, up);
+        g_queue_remove(placer->upstreams, up);
+    }
+}
+
+/* The upstream port of the switch whose downstream port holds @dev, or NULL. */
+PpPCIBus *
+ppPlacerGroupSwitchOf(const PpPlacer *placer, const PpDeviceDef *dev)
+{
+    PpPCIBus *port;
+    PpPCIBus *up;
+
+    if (dev->addr.type != PP_ADDRESS_PCI || ppPCIAddressIsEmpty(&dev->addr.pci) ||
+        !(port = ppPCIAddressSetGetBus(placer->set, dev->addr.pci.bus)) ||
+        port->model != PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT || port->parent < 0 ||
+        !(up = ppPCIAddressSetGetBus(placer->set, port->parent)) ||
+        up->model != PP_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT)
+        return NULL;
+    return up;
+}
+
 /**
  * ppPlacerCollectDone:
  *
@@ -354,6 +395,7 @@ ppPlacerCollectDone(PpPlacer *placer)
         if (bus->model == PP_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT)
             g_queue_push_tail(placer->upstreams, bus);
     }
+    ppPlacerCollectGroups(placer);
 }
 
 /* ------------------------------------------------------------------ */
@@ -403,6 +445,9 @@ ppPlacerClassify(const PpPlacer *placer, const PpDeviceDef *dev, PpPCIConnectFla
 void
 ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags)
 {
+    /* Members of a P2P group take ports of their group's switch only. */
+    if (dev->hints.p2pGroup)
+        return;
     switch (ppPlacerClassify(placer, dev, flags)) {
     case PP_PLACE_CLASS_PORT:
         placer->portDemand++;

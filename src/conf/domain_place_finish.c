@@ -174,6 +174,57 @@ ppPlacerVerifyHints(const PpPlacer *placer, GError **error)
 }
 
 /*
+ * verify: the members of each P2P group sit on downstream ports of one
+ * switch, and no two groups share a switch. Placement does so by
+ * construction; this catches a user's address (or a planned domain
+ * edited by hand) that breaks a group.
+ */
+static gboolean
+ppPlacerVerifyGroups(const PpPlacer *placer, GError **error)
+{
+    g_autoptr(GHashTable) switchOf = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) groupOf = g_hash_table_new(g_direct_hash, g_direct_equal);
+    guint i;
+
+    for (i = 0; i < placer->def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(placer->def->devices, i);
+        const char *name = dev->hints.p2pGroup;
+        PpPCIBus *up;
+        PpPCIBus *had;
+        const char *other;
+        g_autofree char *what = NULL;
+        g_autofree char *addr = NULL;
+
+        if (!name || dev->addr.type != PP_ADDRESS_PCI)
+            continue;
+        up = ppPlacerGroupSwitchOf(placer, dev);
+        had = g_hash_table_lookup(switchOf, name);
+        other = up ? g_hash_table_lookup(groupOf, up) : NULL;
+        if (up && (!had || had == up) && (!other || g_str_equal(other, name))) {
+            g_hash_table_insert(switchOf, (gpointer)name, up);
+            g_hash_table_insert(groupOf, up, (gpointer)name);
+            continue;
+        }
+        what = ppDeviceDefDescribe(dev);
+        addr = ppPCIAddressFormat(&dev->addr.pci);
+        if (!up)
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("P2P group '%1$s': %2$s has the address %3$s, which is not on a downstream port of a PCIe switch; remove the address to have it placed in the group's switch"),
+                        name, what, addr);
+        else if (had != NULL && had != up)
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("P2P group '%1$s': %2$s has the address %3$s, below the switch with upstream port index %4$u, but other members are below the switch with upstream port index %5$u; one group sits below one switch: remove the address"),
+                        name, what, addr, up->index, had->index);
+        else
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("P2P group '%1$s': %2$s has the address %3$s, below the switch of P2P group '%4$s' (upstream port index %5$u); each group has a switch of its own: remove the address"),
+                        name, what, addr, other, up->index);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
  * verify: every slot that uses other functions has a function 0 (a guest
  * finds a slot's functions through function 0); then multifunction='on'
  * where a slot holds more than one function.
@@ -205,7 +256,7 @@ ppPlacerFinish(PpPlacer *placer, GError **error)
             }
         }
     }
-    if (!ppPlacerVerifyHints(placer, error))
+    if (!ppPlacerVerifyHints(placer, error) || !ppPlacerVerifyGroups(placer, error))
         return FALSE;
     ppPCIAddressSetMarkMultifunction(placer->set);
     return ppPlacerAssignBusNumbers(placer, error);

@@ -333,6 +333,58 @@ ppPlacerPlaceExpander(PpPlacer *placer, PpDeviceDef *dev, const char *what, GErr
     return TRUE;
 }
 
+/*
+ * A member of a P2P group: slot 0 of a downstream port of its group's
+ * switch, so that peer-to-peer DMA between the members is routed by the
+ * switch and never climbs to a root port (PCIe routes a request between
+ * two downstream ports of one switch inside it; between root ports only
+ * if the root complex supports peer-to-peer, which QEMU's does not
+ * promise). One switch per group (a root port, an upstream port, up to
+ * 32 downstream ports), added on first use and given to no other device;
+ * behind the expander bus of the members' numaNode if they have one (the
+ * caller checked that they agree).
+ */
+static gboolean
+ppPlacerPlaceInGroup(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError **error)
+{
+    const char *name = dev->hints.p2pGroup;
+    PpPCIBus *up = g_hash_table_lookup(placer->groups, name);
+    PpPCIBus *port;
+    guint slot;
+
+    if (!up) {
+        PpPCIBus *parent = placer->root;
+        PpPCIBus *rp;
+
+        if (dev->hints.numaNode >= 0 &&
+            !(parent = ppPlacerExpanderFor(placer, dev->hints.numaNode, what, error)))
+            return FALSE;
+        if (!ppPlacerCheckBusNumbers(placer, 3, what, error) ||
+            !(rp = ppPlacerAddRootPortOn(placer, parent, what, error)) ||
+            !(up = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT,
+                                         &(PpPCIAddress){ .bus = rp->index }, FALSE,
+                                         g_strdup_printf(_("switch of P2P group '%1$s'"), name),
+                                         error)))
+            return FALSE;
+        g_hash_table_insert(placer->groups, (gpointer)name, up);
+    }
+    if (!ppPCIBusFindFreeSlot(up, &slot)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                    _("P2P group '%1$s': %2$s needs a downstream port of the group's switch (upstream port index %3$u), which has no free slot left; a switch takes at most %4$u downstream ports: split the group"),
+                    name, what, up->index, up->autoMaxSlot - up->minSlot + 1);
+        return FALSE;
+    }
+    if (!ppPlacerCheckBusNumbers(placer, 1, what, error) ||
+        !(port = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT,
+                                       &(PpPCIAddress){ .bus = up->index, .slot = slot }, FALSE,
+                                       g_strdup_printf(_("port of P2P group '%1$s' for %2$s"),
+                                                       name, what),
+                                       error)))
+        return FALSE;
+    ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
+    return TRUE;
+}
+
 /**
  * ppPlacerPlaceEndpoint:
  * @flags: the device's connect type (PCI or PCIe endpoint, INTEGRATED)
@@ -348,6 +400,8 @@ ppPlacerPlaceEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flag
     PpPCIAddress addr;
     PpPCIBus *port;
 
+    if (dev->hints.p2pGroup)
+        return ppPlacerPlaceInGroup(placer, dev, what, error);
     switch (dev->hints.preferredConnection) {
     case PP_CONNECTION_PCIE_ROOT_PORT:
         return ppPlacerPlaceInPort(placer, dev, what, PP_CONTROLLER_MODEL_PCIE_ROOT_PORT, error);

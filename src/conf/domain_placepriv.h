@@ -35,6 +35,7 @@ struct _PpPlacer {
     int sharedCursor;
     GQueue *legacy[PP_CONTROLLER_MODEL_LAST]; /* hot-pluggable PCI buses by model */
     GQueue *upstreams;       /* switch upstream ports that may have free slots */
+    GHashTable *groups;      /* p2pGroup name (borrowed) -> its switch's upstream PpPCIBus */
     GHashTable *expanders;   /* NUMA node -> PpPCIBus of its expander bus */
     PpPCIBus *firstExpander; /* the lowest-index expander bus, or NULL */
     guint nextIndex;         /* first controller index not in use */
@@ -54,6 +55,10 @@ void ppPlacerChassisMark(PpPlacer *placer, guint chassis);
 
 /* domain_place.c: @dev (NULL: the chipset) owns root-bus @slot.@function. */
 void ppPlacerChipsetOwn(PpPlacer *placer, guint slot, guint function, PpDeviceDef *dev);
+
+/* domain_place.c: the upstream port of the switch whose downstream port
+ * holds @dev, or NULL (not placed, or not below a switch). */
+PpPCIBus *ppPlacerGroupSwitchOf(const PpPlacer *placer, const PpDeviceDef *dev);
 
 /* domain_place.c: is @bus a pxb or pxb-pcie? */
 gboolean ppPlacerIsExpander(const PpPCIBus *bus);

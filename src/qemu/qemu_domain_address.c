@@ -110,7 +110,7 @@ ppQemuUnplaceableHint(const PpDeviceDef *dev, GError **error)
     g_autofree char *what = ppDeviceDefDescribe(dev);
 
     g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                _("%1$s has a hotpluggable, preferredConnection or numaNode hint, but it takes no PCI slot (its address is '%2$s'), so the hint cannot be honoured; remove the hint"),
+                _("%1$s has a hotpluggable, preferredConnection, numaNode or p2pGroup hint, but it takes no PCI slot (its address is '%2$s'), so the hint cannot be honoured; remove the hint"),
                 what, ppAddressTypeToString(dev->addr.type));
     return FALSE;
 }
@@ -458,7 +458,8 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
 
     if (!ppQemuDomainCheckLibvirt(def, error) ||
         !ppQemuDomainCheckExpanders(def, ctx.machine, error) ||
-        !ppQemuDomainCheckHotplug(def, ctx.machine, error))
+        !ppQemuDomainCheckHotplug(def, ctx.machine, error) ||
+        !ppQemuDomainCheckP2PGroups(def, error))
         return FALSE;
     plan->hotplugWorks = ppQemuHotplugWorks(def, ctx.machine);
     ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);

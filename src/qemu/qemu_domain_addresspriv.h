@@ -45,6 +45,8 @@ gboolean ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *mac
                                 gboolean hasPCIeToPCIBridge, const PpDeviceDef *dev,
                                 PpPCIConnectFlags *flags, GError **error);
 gboolean ppQemuHotplugWorks(const PpDomainDef *def, const PpQemuMachine *machine);
+/* qemu_domain_hints.c: P2P groups fit one switch each, members agree on numaNode. */
+gboolean ppQemuDomainCheckP2PGroups(const PpDomainDef *def, GError **error);
 gboolean ppQemuDomainCheckHotplug(const PpDomainDef *def, const PpQemuMachine *machine,
                                   GError **error);
 void ppQemuDomainMirrorHints(PpDomainDef *def);

@@ -95,6 +95,95 @@ ppQemuDeviceCheckNuma(const PpDomainDef *def, const PpQemuMachine *machine,
     return TRUE;
 }
 
+static gboolean
+ppQemuP2PGroupError(const PpDeviceDef *dev, const char *why, GError **error)
+{
+    g_autofree char *what = ppDeviceDefDescribe(dev);
+
+    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                _("P2P group '%1$s' cannot be satisfied: %2$s %3$s"), dev->hints.p2pGroup, what,
+                why);
+    return FALSE;
+}
+
+/*
+ * A member of a P2P group goes to slot 0 of a downstream port of its
+ * group's switch: it must be a PCI Express device on a PCI Express
+ * machine, and no other hint may send it elsewhere.
+ */
+static gboolean
+ppQemuDeviceCheckP2PGroup(const PpQemuMachine *machine, const PpDeviceDef *dev,
+                          PpPCIConnectFlags flags, GError **error)
+{
+    PpConnection pref = dev->hints.preferredConnection;
+
+    if (!dev->hints.p2pGroup)
+        return TRUE;
+    if (!machine->pcie)
+        return ppQemuP2PGroupError(dev, _("is on machine type 'pc', which has no PCI Express switches; use q35"), error);
+    if (flags & PP_PCI_CONNECT_INTEGRATED)
+        return ppQemuP2PGroupError(dev, _("must sit on the root bus, QEMU takes it nowhere else; remove it from the group"), error);
+    if (!(flags & PP_PCI_CONNECT_TYPE_PCIE_DEVICE) || pref == PP_CONNECTION_PCI)
+        return ppQemuP2PGroupError(dev, _("is a conventional PCI device, which no switch downstream port takes; use a PCI Express or virtio model"), error);
+    if (pref != PP_CONNECTION_NONE && pref != PP_CONNECTION_PCIE &&
+        pref != PP_CONNECTION_PCIE_SWITCH_DOWNSTREAM_PORT) {
+        g_autofree char *why = g_strdup_printf(_("has preferredConnection='%1$s', but the group puts it on a downstream port of the group's switch; remove one of them"),
+                                               ppConnectionToString(pref));
+
+        return ppQemuP2PGroupError(dev, why, error);
+    }
+    return TRUE;
+}
+
+/*
+ * The groups as a whole: one switch per group takes at most
+ * PP_QEMU_SWITCH_PORTS members (a pcie-switch-upstream-port bus has slots
+ * 0-31, one downstream port each: libvirt's
+ * virDomainPCIAddressBusSetModel, QEMU's xio3130 ports), and the switch
+ * sits behind one expander bus at most, so the members' numaNode hints
+ * must agree.
+ */
+#define PP_QEMU_SWITCH_PORTS 32
+
+gboolean
+ppQemuDomainCheckP2PGroups(const PpDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) first = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) count = g_hash_table_new(g_str_hash, g_str_equal);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        const PpDeviceDef *head;
+        guint n;
+
+        if (!dev->hints.p2pGroup)
+            continue;
+        n = GPOINTER_TO_UINT(g_hash_table_lookup(count, dev->hints.p2pGroup)) + 1;
+        g_hash_table_insert(count, dev->hints.p2pGroup, GUINT_TO_POINTER(n));
+        if (n > PP_QEMU_SWITCH_PORTS) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("P2P group '%1$s' has more than %2$d members, but its members sit on the downstream ports of one PCIe switch, which has %2$d; split the group"),
+                        dev->hints.p2pGroup, PP_QEMU_SWITCH_PORTS);
+            return FALSE;
+        }
+        if (!(head = g_hash_table_lookup(first, dev->hints.p2pGroup))) {
+            g_hash_table_insert(first, dev->hints.p2pGroup, (gpointer)dev);
+            continue;
+        }
+        if (head->hints.numaNode != dev->hints.numaNode) {
+            g_autofree char *a = ppDeviceDefDescribe(head);
+            g_autofree char *b = ppDeviceDefDescribe(dev);
+
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("P2P group '%1$s' cannot be satisfied: %2$s and %3$s have different numaNode hints, but the group's switch sits behind one expander bus; give every member the same numaNode"),
+                        dev->hints.p2pGroup, a, b);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /*
  * Check @dev's preferredConnection against the machine and the device,
  * and turn the bus-kind values into connect flags. A hint is never
@@ -108,7 +197,8 @@ ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *machine,
     gboolean pcie = (*flags & PP_PCI_CONNECT_TYPE_PCIE_DEVICE) != 0;
     PpConnection pref = dev->hints.preferredConnection;
 
-    if (!ppQemuDeviceCheckNuma(def, machine, dev, error))
+    if (!ppQemuDeviceCheckNuma(def, machine, dev, error) ||
+        !ppQemuDeviceCheckP2PGroup(machine, dev, *flags, error))
         return FALSE;
     if ((*flags & PP_PCI_CONNECT_INTEGRATED) && pref != PP_CONNECTION_NONE &&
         pref != PP_CONNECTION_PCIE_ROOT && pref != PP_CONNECTION_PCI_ROOT)

@@ -15,7 +15,8 @@ ppQemuDeviceHintsWantPCI(const PpDeviceDef *dev)
 {
     return (dev->hints.preferredConnection != PP_CONNECTION_NONE &&
             dev->hints.preferredConnection != PP_CONNECTION_VIRTIO_MMIO) ||
-           dev->hints.hotpluggable == PP_TRISTATE_YES || dev->hints.numaNode >= 0;
+           dev->hints.hotpluggable == PP_TRISTATE_YES || dev->hints.numaNode >= 0 ||
+           dev->hints.p2pGroup;
 }
 
 /*
@@ -60,7 +61,7 @@ ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboo
     if (pref != PP_CONNECTION_VIRTIO_MMIO)
         return machine->virtioMMIOTransports > 0 && !domainPCI && pref == PP_CONNECTION_NONE &&
                dev->hints.hotpluggable != PP_TRISTATE_YES && dev->hints.numaNode < 0 &&
-               ppQemuDeviceCanUseVirtioMMIO(dev);
+               !dev->hints.p2pGroup && ppQemuDeviceCanUseVirtioMMIO(dev);
 
     what = ppDeviceDefDescribe(dev);
     if (machine->virtioMMIOTransports == 0)
@@ -79,6 +80,10 @@ ppQemuDeviceWantsMMIO(const PpQemuMachine *machine, const PpDeviceDef *dev, gboo
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("%1$s has preferredConnection='virtio-mmio' and numaNode='%2$d', but virtio-mmio transports belong to no NUMA node"),
                     what, dev->hints.numaNode);
+    else if (dev->hints.p2pGroup)
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("P2P group '%1$s' cannot be satisfied: %2$s has preferredConnection='virtio-mmio', but the group puts it on a downstream port of a PCIe switch; remove one of them"),
+                    dev->hints.p2pGroup, what);
     else
         return TRUE;
     return FALSE;
