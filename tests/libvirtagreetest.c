@@ -212,13 +212,24 @@ testAgreeFile(gconstpointer data)
      * its input did not: the hints live only under <metadata>. */
     if (!ppLibvirtDefineValidated(agree.conn, planned, &dumped, &err)) {
         g_autofree char *input = testSourceInput(path);
+        g_autofree char *base = g_path_get_basename(path);
 
-        if (!input || testInputValidates(input)) {
+        /* A corpus golden whose input is not beside this clone cannot be
+         * judged here: the schema check is skipped with the reason (CI has
+         * the corpus, and there a missing one is a failure). */
+        if (!input && g_str_has_prefix(base, "corpus-")) {
+            if (g_getenv("CI")) {
+                g_test_fail_printf("%s: its input is not in PP_TEST_CORPUSDIR, which CI must have", path);
+                return;
+            }
+            g_test_message("%s: schema not judged: its input (libvirt's corpus) is absent", path);
+        } else if (!input || testInputValidates(input)) {
             g_test_fail_printf("%s: libvirt's schema refuses the plan of a valid input: %s",
                                path, err->message);
             return;
+        } else {
+            g_test_message("%s: its input %s fails libvirt 9.0's schema too", path, input);
         }
-        g_test_message("%s: its input %s fails libvirt 9.0's schema too", path, input);
         g_clear_error(&err);
         if (!ppLibvirtDefine(agree.conn, planned, &dumped, &err))
             goto fail;
