@@ -454,10 +454,39 @@ ppDomainDefNodeSpan(const PpDomainDef *def, xmlNodePtr node)
     return &g_array_index(def->spans->spans, PpXmlSpan, idx - 1);
 }
 
+/* The first error libxml2 reports: the cause, where the last is often a
+ * consequence ("Extra content at the end of the document"). */
+typedef struct {
+    char *message;
+    int line;
+    gboolean seen;
+} PpXmlFirstError;
+
+/*
+ * libxml2's structured error handler for one parser context. Without it,
+ * errors that libxml2 raises outside its parser proper (such as
+ * "xmlSAX2Characters: huge text node") go to stderr despite
+ * XML_PARSE_NOERROR; library code never prints.
+ */
+static void
+ppXmlCaptureError(void *data, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = data;
+    PpXmlFirstError *first = ctxt ? ctxt->_private : NULL;
+
+    if (!first || first->seen || !err || err->level < XML_ERR_ERROR)
+        return;
+    first->seen = TRUE;
+    first->message = g_strdup(err->message ? err->message : "");
+    g_strchomp(first->message);
+    first->line = err->line;
+}
+
 static xmlDocPtr
 ppDomainDefParseXML(const char *text, gsize len, GError **error)
 {
     g_autoptr(xmlParserCtxt) ctxt = xmlNewParserCtxt();
+    PpXmlFirstError first = { 0 };
     xmlDocPtr doc;
     /* No network, no DTD, no entity substitution: a domain needs none of
      * them, and each is a way in for a hostile document. DOCTYPE itself is
@@ -468,18 +497,27 @@ ppDomainDefParseXML(const char *text, gsize len, GError **error)
         g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL, _("Cannot allocate an XML parser"));
         return NULL;
     }
+    ctxt->_private = &first;
+    ctxt->userData = ctxt;
+    ctxt->sax->serror = ppXmlCaptureError;
     doc = xmlCtxtReadMemory(ctxt, text, (int)len, "domain.xml", NULL, opts);
+    ctxt->_private = NULL;
     if (!doc || !ctxt->wellFormed) {
         const xmlError *err = xmlCtxtGetLastError(ctxt);
-        g_autofree char *msg = g_strdup(err && err->message ? err->message : "");
+        g_autofree char *msg = NULL;
+        int line = first.seen ? first.line : err ? err->line : 0;
 
-        g_strchomp(msg);
+        if (first.seen)
+            msg = g_steal_pointer(&first.message);
+        else
+            msg = g_strchomp(g_strdup(err && err->message ? err->message : ""));
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("Malformed XML at line %1$d: %2$s"),
-                    err ? err->line : 0, msg);
+                    line, msg);
         if (doc)
             xmlFreeDoc(doc);
         return NULL;
     }
+    g_free(first.message);
     return doc;
 }
 

@@ -11,6 +11,33 @@
 /* libxml2 refuses deeper nesting without XML_PARSE_HUGE; so do we. */
 #define PP_XML_MAX_DEPTH 256
 
+/* libxml2 looks for a repeated attribute in time quadratic in their
+ * number: 20000 attributes on one element take xmllint seconds, 100000
+ * minutes. No element of a libvirt domain has more than a dozen. */
+#define PP_XML_MAX_ATTRIBUTES 1024
+
+/* libxml2's XML_MAX_TEXT_LENGTH (parserInternals.h): without
+ * XML_PARSE_HUGE, which libvirt does not pass either, it refuses a longer
+ * comment, CDATA section, processing instruction or attribute value
+ * ("Comment too big found"). Checked here to say where and what. */
+#define PP_XML_MAX_TEXT 10000000
+
+static gboolean
+ppXmlCheckLength(const char *text, gsize start, gsize end, const char *what, GError **error)
+{
+    gsize line = 1;
+    gsize i;
+
+    if (end - start <= PP_XML_MAX_TEXT)
+        return TRUE;
+    for (i = 0; i < start; i++)
+        line += text[i] == '\n';
+    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                _("The %1$s at line %2$llu is %3$llu bytes long; libxml2, and so libvirt, refuses more than %4$d bytes in one: shorten it"),
+                what, (unsigned long long)line, (unsigned long long)(end - start), PP_XML_MAX_TEXT);
+    return FALSE;
+}
+
 static gboolean
 ppXmlSkipPast(const char *text, gsize len, gsize *pos, const char *term, GError **error)
 {
@@ -30,6 +57,7 @@ static gboolean
 ppXmlScanStartTag(const char *text, gsize len, gsize *pos, gboolean *empty, GError **error)
 {
     gsize i = *pos;
+    guint values = 0;
 
     while (i < len) {
         char c = text[i];
@@ -38,6 +66,19 @@ ppXmlScanStartTag(const char *text, gsize len, gsize *pos, gboolean *empty, GErr
             const char *close = memchr(text + i + 1, c, len - i - 1);
             if (!close)
                 break;
+            if (!ppXmlCheckLength(text, i + 1, close - text, _("attribute value"), error))
+                return FALSE;
+            if (++values > PP_XML_MAX_ATTRIBUTES) {
+                gsize line = 1;
+                gsize j;
+
+                for (j = 0; j < *pos; j++)
+                    line += text[j] == '\n';
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("The element at line %1$llu has more than %2$d attributes; no element of a libvirt domain has nearly as many: remove them"),
+                            (unsigned long long)line, PP_XML_MAX_ATTRIBUTES);
+                return FALSE;
+            }
             i = (close - text) + 1;
             continue;
         }
@@ -65,11 +106,14 @@ ppXmlScanMarkup(const char *text,
     gsize i = *pos;
 
     if (g_str_has_prefix(text + i, "<!--"))
-        return ppXmlSkipPast(text, len, pos, "-->", error);
+        return ppXmlSkipPast(text, len, pos, "-->", error) &&
+               ppXmlCheckLength(text, i, *pos, _("comment"), error);
     if (g_str_has_prefix(text + i, "<![CDATA["))
-        return ppXmlSkipPast(text, len, pos, "]]>", error);
+        return ppXmlSkipPast(text, len, pos, "]]>", error) &&
+               ppXmlCheckLength(text, i, *pos, _("CDATA section"), error);
     if (g_str_has_prefix(text + i, "<?"))
-        return ppXmlSkipPast(text, len, pos, "?>", error);
+        return ppXmlSkipPast(text, len, pos, "?>", error) &&
+               ppXmlCheckLength(text, i, *pos, _("processing instruction"), error);
     if (g_str_has_prefix(text + i, "<!")) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("Domain XML must not contain a DOCTYPE or other declaration; DTDs and entities are refused"));
@@ -198,9 +242,6 @@ ppXmlCheckEncoding(const char *text, gsize len, GError **error)
         { "\xff\xfe\x00\x00", 4, "UTF-32LE" },
         { "\xfe\xff", 2, "UTF-16BE" },
         { "\xff\xfe", 2, "UTF-16LE" },
-        /* No mark, but '<' in these encodings (XML 1.0 appendix F). */
-        { "\x00\x3c", 2, "UTF-16BE" },
-        { "\x3c\x00", 2, "UTF-16LE" },
     };
     g_autofree char *declared = NULL;
     const char *bad = NULL;
@@ -213,6 +254,20 @@ ppXmlCheckEncoding(const char *text, gsize len, GError **error)
                         boms[i].name, boms[i].name);
             return FALSE;
         }
+    }
+    /* No mark, but '<' and the next character in UTF-16 (XML 1.0
+     * appendix F). */
+    if (len >= 4 && text[0] == '\0' && text[1] == '<' && text[2] == '\0') {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The document is in %1$s; virt-pciplan reads UTF-8 only, as libvirt writes it: convert it, e.g. 'iconv -f %2$s -t UTF-8', and declare encoding='UTF-8' or none"),
+                    "UTF-16BE", "UTF-16BE");
+        return FALSE;
+    }
+    if (len >= 4 && text[0] == '<' && text[1] == '\0' && text[3] == '\0') {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The document is in %1$s; virt-pciplan reads UTF-8 only, as libvirt writes it: convert it, e.g. 'iconv -f %2$s -t UTF-8', and declare encoding='UTF-8' or none"),
+                    "UTF-16LE", "UTF-16LE");
+        return FALSE;
     }
     /* '<' is 0x4c in EBCDIC, '?' 0x6f, and every letter 0x81 or above. */
     if (len >= 2 && (guchar)text[0] == 0x4c &&

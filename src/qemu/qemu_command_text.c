@@ -103,8 +103,14 @@ ppQemuCommandLineParse(const char *text, PpQemuFormat format, GError **error)
     case PP_QEMU_FORMAT_SHELL:
         if (!g_shell_parse_argv(text, NULL, &argv, &shellError) &&
             !g_error_matches(shellError, G_SHELL_ERROR, G_SHELL_ERROR_EMPTY_STRING)) {
+            /* GLib's message quotes the whole text: one line, and short. */
+            g_autofree char *msg = g_utf8_make_valid(shellError->message, -1);
+
+            g_strdelimit(msg, "\r\n", ' ');
+            if (g_utf8_strlen(msg, -1) > 200)
+                *g_utf8_offset_to_pointer(msg, 200) = '\0';
             g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                        _("Cannot read the command line: %1$s"), shellError->message);
+                        _("Cannot read the command line: %1$s"), msg);
             return NULL;
         }
         break;
