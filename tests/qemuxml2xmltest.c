@@ -14,6 +14,7 @@
 #include "domain_format.h"
 #include "pperror.h"
 #include "qemu_domain_address.h"
+#include "qemu_command.h"
 
 #include <string.h>
 
@@ -35,8 +36,9 @@ planString(const char *text, gsize len, const TestCase *tc, GError **error)
 
     opts.sparePorts = tc->spares;
     opts.ioReserve = tc->ioReserve;
+    /* As `virt-pciplan plan` does (tools/tool_common.c). */
     if (!(def = ppDomainDefParseString(text, len, error)) ||
-        !ppQemuDomainPlan(def, &opts, NULL, error))
+        !ppQemuDomainPlan(def, &opts, NULL, error) || !ppQemuValidatePlanned(def, error))
         return NULL;
     return ppDomainDefFormat(def, &outlen, error);
 }
@@ -273,6 +275,51 @@ static const TestCase cases[] = {
     FAIL("riscv64-virt-mmio-exhausted-error", PP_ERROR_EXHAUSTED),
     OK("riscv64-virt-pref-root-port"),
     FAIL("riscv64-virt-numa-error", PP_ERROR_UNSUPPORTED),
+
+    /* Parity with libvirt 9.0 (issue 10): each input is also defined
+     * through the embedded driver by libvirtagree (/libvirtagree/input/). */
+    OK("parity-aarch64-rootport-noindex"),
+    OK("parity-aarch64-usb-input"),
+    OK("parity-channel-controller2"),
+    OK("parity-channels-33"),
+    OK("parity-console-pci-serial"),
+    OK("parity-ehci1-lone"),
+    OK("parity-index-decimal-010"),
+    OK("parity-pc-pci-bridge-noindex"),
+    OK("parity-pc-scsi-8-disks"),
+    OK("parity-pc-vga-slot"),
+    OK("parity-qemu-cmdline-iommu-error"),
+    OK("parity-qemu-cmdline-machine-error"),
+    OK("parity-rootport-noindex-first"),
+    OK("parity-rootport-vga"),
+    OK("parity-sata-7-disks"),
+    OK("parity-sata-drive-controller1"),
+    OK("parity-scsi-drive-controller1"),
+    OK("parity-scsi-noindex"),
+    OK("parity-usb-index5"),
+    OK("parity-vserial-ports1-two-channels"),
+    OK("parity-vsock-no-model"),
+    FAIL("parity-aarch64-acpi-no-uefi-error", PP_ERROR_CONFIG),
+    FAIL("parity-aarch64-user-expander", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-address-unknown-type-error", PP_ERROR_CONFIG),
+    FAIL("parity-alias-dup-error", PP_ERROR_CONFIG),
+    FAIL("parity-chassis-port-dup-error", PP_ERROR_CONFIG),
+    FAIL("parity-chipset-slot-1f-error", PP_ERROR_CONFIG),
+    FAIL("parity-domain-type-xen-error", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-downstream-lonely", PP_ERROR_CONFIG),
+    FAIL("parity-expander-missing-node-error", PP_ERROR_CONFIG),
+    FAIL("parity-index-hex-error", PP_ERROR_CONFIG),
+    FAIL("parity-machine-pc-i440fx-8.0", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-machine-pc-q35-8.2", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-machine-rhel9.2.0", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-machine-virt-8.0", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-numa-cell-dup-error", PP_ERROR_CONFIG),
+    FAIL("parity-pci-bridge-noindex", PP_ERROR_CONFIG),
+    FAIL("parity-pcie-to-pci-bridge-noindex", PP_ERROR_CONFIG),
+    FAIL("parity-ppc64-error", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-s390x-error", PP_ERROR_UNSUPPORTED),
+    FAIL("parity-second-devices-error", PP_ERROR_CONFIG),
+    FAIL("parity-uhci1-dup-error", PP_ERROR_CONFIG),
 };
 
 /*

@@ -12,6 +12,7 @@
 #include "pperror.h"
 #include "ppfile.h"
 #include "qemu_domain_address.h"
+#include "qemu_command.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -86,7 +87,9 @@ ppToolPlanFile(const char *path,
     g_autoptr(PpDomainDef) def = NULL;
     g_autoptr(PpPlan) plan = NULL;
 
-    if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error))
+    /* No plan of what libvirt or QEMU refuse outright. */
+    if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error) ||
+        !ppQemuValidatePlanned(def, error))
         return FALSE;
     *ret_def = g_steal_pointer(&def);
     if (ret_plan)

@@ -252,13 +252,40 @@ ppDeviceHintsParse(xmlNodePtr target, PpDeviceHints *hints, const char *what, GE
     return TRUE;
 }
 
+/*
+ * A controller's index, read as libvirt 9.0 reads it: decimal only, so
+ * index='010' is 10 and index='0x1' is refused ("Expected integer value"),
+ * while the other numbers of a controller (chassis, port, busNr) and of
+ * an address take any C base. Checked by defining both through the
+ * embedded driver (docs/libvirt.md). -1 when absent.
+ */
+static gboolean
+ppControllerIndexParse(xmlNodePtr node, const char *what, int *ret, GError **error)
+{
+    g_autofree char *val = ppXmlProp(node, "index");
+    guint64 num = 0;
+
+    *ret = -1;
+    if (!val)
+        return TRUE;
+    if (!g_ascii_isdigit(val[0]) ||
+        !g_ascii_string_to_unsigned(val, 10, 0, G_MAXINT, &num, NULL)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("Invalid value '%1$s' for attribute 'index' of %2$s: libvirt takes a decimal number"),
+                    val, what);
+        return FALSE;
+    }
+    *ret = (int)num;
+    return TRUE;
+}
+
 static gboolean
 ppControllerInfoParse(xmlNodePtr node, PpDeviceDef *dev, const char *what, GError **error)
 {
     PpControllerInfo *ctrl = &dev->ctrl;
     xmlNodePtr target = ppXmlChild(node, "target");
 
-    if (!ppXmlPropOptInt(node, "index", G_MAXINT, what, &ctrl->index, error))
+    if (!ppControllerIndexParse(node, what, &ctrl->index, error))
         return FALSE;
     ctrl->modelName = ppXmlChildProp(node, "model", "name");
 
@@ -386,8 +413,7 @@ ppDeviceDefParse(xmlNodePtr node, guint ordinal, guint *kindCounts, GError **err
 
     if (dev->kind == PP_DEVICE_CONTROLLER) {
         /* ppDeviceDefDescribe() needs the index first. */
-        dev->ctrl.index = -1;
-        (void)ppXmlPropOptInt(node, "index", G_MAXINT, "controller", &dev->ctrl.index, NULL);
+        (void)ppControllerIndexParse(node, "controller", &dev->ctrl.index, NULL);
     }
     what = ppDeviceDefDescribe(dev);
 
@@ -577,6 +603,13 @@ ppDomainDefParseNuma(PpDomainDef *def, xmlNodePtr root, GError **error)
             return FALSE;
         /* libvirt numbers cells in order when id is absent. */
         val = present ? (guint)id : def->numaCells->len;
+        if (ppDomainDefHasNumaCell(def, val)) {
+            /* libvirt 9.0: "Duplicate NUMA cell info for cell id" */
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("<cpu><numa> has two cells with id %1$u; give each cell its own id"),
+                        val);
+            return FALSE;
+        }
         g_array_append_val(def->numaCells, val);
     }
     return TRUE;
@@ -716,6 +749,16 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
     def->devicesNode = ppXmlChild(root, "devices");
     if (!def->devicesNode)
         return TRUE;
+    /* libvirt reads the devices of every <devices> element as one list;
+     * a plan of the first alone would place only part of the domain. */
+    for (cur = def->devicesNode->next; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
+            g_str_equal((const char *)cur->name, "devices")) {
+            g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                        _("The domain has more than one <devices> element; move every device into the first one"));
+            return FALSE;
+        }
+    }
 
     for (cur = def->devicesNode->children; cur; cur = cur->next) {
         PpDeviceDef *dev;

@@ -562,6 +562,15 @@ ppQemuBuildCommandLine(const PpDomainDef *def, GPtrArray **ret_skipped, GError *
 }
 
 gboolean
+ppQemuValidatePlanned(const PpDomainDef *def, GError **error)
+{
+    g_autoptr(PpQemuBuild) ctx = NULL;
+
+    g_return_val_if_fail(def != NULL, FALSE);
+    return (ctx = ppQemuBuildNew(def, error)) && ppQemuValidateRefused(ctx, error);
+}
+
+gboolean
 ppQemuValidateTopology(const PpDomainDef *def, GError **error)
 {
     g_autoptr(PpQemuBuild) ctx = NULL;

@@ -62,6 +62,21 @@ char **ppQemuBuildPlannedCommandLine(PpDomainDef *def,
  */
 gboolean ppQemuValidateTopology(const PpDomainDef *def, GError **error);
 
+/**
+ * ppQemuValidatePlanned:
+ * @def: a planned domain
+ *
+ * The part of ppQemuValidateTopology() that libvirt 9.0 or QEMU 7.2
+ * refuse outright (measured through the embedded driver, docs/libvirt.md):
+ * a vIOMMU model the machine lacks, two vIOMMUs, virtio-iommu off the root
+ * bus, intel-iommu with vfio and no caching mode, a chassis used by two
+ * ports, a pci-bridge chassisNr of 0 or used twice. `plan` refuses these;
+ * what QEMU accepts but gets wrong is left to the command line.
+ *
+ * Returns: TRUE if @def passes; FALSE with a PP_ERROR_CONFIG @error.
+ */
+gboolean ppQemuValidatePlanned(const PpDomainDef *def, GError **error);
+
 typedef enum {
     /* One argument per line, nothing quoted: the golden-file format. */
     PP_QEMU_FORMAT_LINES,

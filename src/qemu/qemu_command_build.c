@@ -37,6 +37,7 @@ ppQemuBuildFree(PpQemuBuild *ctx)
     g_clear_pointer(&ctx->aliases, g_hash_table_unref);
     g_clear_pointer(&ctx->diskNodes, g_hash_table_unref);
     g_clear_pointer(&ctx->bootIndex, g_hash_table_unref);
+    g_clear_pointer(&ctx->serialPorts, g_hash_table_unref);
     g_clear_pointer(&ctx->head, g_ptr_array_unref);
     g_clear_pointer(&ctx->units, g_ptr_array_unref);
     g_clear_pointer(&ctx->tail, g_ptr_array_unref);

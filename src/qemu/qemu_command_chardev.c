@@ -200,10 +200,11 @@ ppQemuBuildConsole(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
     return TRUE;
 }
 
-/* The virtio-serial bus ("virtio-serial0.0", NULL without an address)
- * and port of a channel, from <address type='virtio-serial'>. */
+/* The virtio-serial bus ("virtio-serial0.0") and port of a channel, from
+ * <address type='virtio-serial'>, or where libvirt puts a channel
+ * without one (ppQemuVirtioSerialAssign): libvirt passes both. */
 static gboolean
-ppQemuChannelAddress(const PpQemuBuild *ctx,
+ppQemuChannelAddress(PpQemuBuild *ctx,
                      const PpDeviceDef *dev,
                      char **ret_bus,
                      guint64 *ret_port,
@@ -221,11 +222,20 @@ ppQemuChannelAddress(const PpQemuBuild *ctx,
          !ppXmlPropUInt(dev->addrNode, "port", G_MAXINT, "virtio-serial address", NULL, ret_port,
                             error)))
         return FALSE;
+    if (dev->addr.type != PP_ADDRESS_VIRTIO_SERIAL) {
+        gpointer found;
+
+        if (!ctx->serialPorts)
+            ctx->serialPorts = ppQemuVirtioSerialAssign(ctx->def);
+        if (g_hash_table_lookup_extended(ctx->serialPorts, dev, NULL, &found)) {
+            controller = (guint)GPOINTER_TO_INT(found) >> 16;
+            *ret_port = (guint)GPOINTER_TO_INT(found) & 0xffff;
+        }
+    }
     if (!ppQemuBuildRequireVirtioSerial(ctx, dev, (guint)controller, error))
         return FALSE;
     ctrl = ppQemuBuildFindController(ctx, "virtio-serial", (guint)controller);
-    if (dev->addr.type == PP_ADDRESS_VIRTIO_SERIAL)
-        *ret_bus = g_strdup_printf("%s.%u", ppQemuBuildAlias(ctx, ctrl), (guint)bus);
+    *ret_bus = g_strdup_printf("%s.%u", ppQemuBuildAlias(ctx, ctrl), (guint)bus);
     return TRUE;
 }
 

@@ -48,12 +48,14 @@ ppQemuCheckIsRoot(const PpDeviceDef *dev)
             dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT);
 }
 
-/* The devices that take a PCI function on the command line. */
+/* The devices that take a PCI function on the command line. A <console>
+ * is never one: a console of a PCI serial port repeats that port's
+ * address and is the same device (ppQemuBuildConsole adds nothing). */
 static gboolean
 ppQemuCheckTakesPCISlot(const PpQemuBuild *ctx, const PpDeviceDef *dev)
 {
     return dev->addr.type == PP_ADDRESS_PCI && !ppQemuCheckIsRoot(dev) &&
-           !ppQemuCheckIsBuiltin(ctx, dev);
+           !ppQemuCheckIsBuiltin(ctx, dev) && dev->kind != PP_DEVICE_CONSOLE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -392,6 +394,19 @@ ppQemuCheckVirtioMMIO(const PpQemuBuild *ctx, GError **error)
                 _("%1$u devices have a virtio-mmio address, but machine '%2$s' has %3$u virtio-mmio transports; give the others a PCI address"),
                 count, ctx->machine->canonical, ctx->machine->virtioMMIOTransports);
     return FALSE;
+}
+
+/**
+ * ppQemuValidateRefused:
+ * The checks of ppQemuValidateBuild() for what libvirt 9.0 or QEMU 7.2
+ * refuse outright (a vIOMMU on the wrong machine or bus, two of them, a
+ * chassis twice, chassisNr 0), which no plan may contain; the others
+ * are about what QEMU accepts but gets wrong, for the command line.
+ */
+gboolean
+ppQemuValidateRefused(const PpQemuBuild *ctx, GError **error)
+{
+    return ppQemuCheckIOMMU(ctx, error) && ppQemuCheckChassis(ctx, error);
 }
 
 /**

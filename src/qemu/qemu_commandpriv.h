@@ -79,6 +79,7 @@ typedef struct {
     GHashTable *aliases;        /* const PpDeviceDef * -> char * id */
     GHashTable *diskNodes;      /* const PpDeviceDef * -> N of its libvirt-N-format node */
     GHashTable *bootIndex;      /* const PpDeviceDef * -> its bootindex */
+    GHashTable *serialPorts;    /* const PpDeviceDef * -> controller << 16 | port, lazily */
     GPtrArray *head;            /* char *: options before the devices */
     GPtrArray *units;           /* PpQemuUnit * */
     GPtrArray *tail;            /* char *: options after the devices */
@@ -93,6 +94,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpQemuBuild, ppQemuBuildFree);
 
 /* The structural checks of ppQemuValidateTopology() (qemu_command_check.c). */
 gboolean ppQemuValidateBuild(const PpQemuBuild *ctx, GError **error);
+/* Those of them libvirt or QEMU refuse outright (qemu_command_check.c). */
+gboolean ppQemuValidateRefused(const PpQemuBuild *ctx, GError **error);
 
 /* (transfer none) a new unit whose -device properties start with "driver". */
 PpQemuUnit *ppQemuBuildAddUnit(PpQemuBuild *ctx, const PpDeviceDef *dev, const char *driver);

@@ -168,8 +168,10 @@ ppQemuDeviceConnectFlags(const PpQemuMachine *machine, const PpDeviceDef *dev)
         return ppStrEq(dev->model, "i6300esb") ? PP_PCI_CONNECT_TYPE_PCI_DEVICE : 0;
     case PP_DEVICE_RNG:
     case PP_DEVICE_MEMBALLOON:
-    case PP_DEVICE_VSOCK:
         return ppQemuVirtioFlags(machine, ppVirtioModelKind(dev->model));
+    case PP_DEVICE_VSOCK:
+        /* libvirt 9.0 writes model='virtio' for a <vsock> without one. */
+        return ppQemuVirtioFlags(machine, ppVirtioModelKind(dev->model ? dev->model : "virtio"));
     case PP_DEVICE_INPUT:
         if (!ppStrEq(dev->bus, "virtio"))
             return 0;

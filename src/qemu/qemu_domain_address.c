@@ -115,6 +115,81 @@ ppQemuUnplaceableHint(const PpDeviceDef *dev, GError **error)
     return FALSE;
 }
 
+/*
+ * A <console> that repeats the PCI address of a serial port is that serial
+ * port (libvirt writes the first serial port again as the console): one
+ * device, not two on one address.
+ */
+static gboolean
+ppQemuConsoleShadowsSerial(const PpDomainDef *def, const PpDeviceDef *console)
+{
+    guint i;
+
+    if (console->kind != PP_DEVICE_CONSOLE)
+        return FALSE;
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == PP_DEVICE_SERIAL && dev->addr.type == PP_ADDRESS_PCI &&
+            memcmp(&dev->addr.pci, &console->addr.pci, sizeof(PpPCIAddress)) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * The root-bus functions each machine's chipset owns whatever the XML says
+ * (QEMU creates them with the machine); libvirt 9.0 refuses a device
+ * there ("Attempted double use of PCI Address"), and QEMU refuses pc's
+ * IDE function. One table per machine: the placer reserves them before
+ * anything is placed, and a user's address on one is refused here.
+ * Measured by defining an e1000 on each function through the embedded
+ * driver (docs/libvirt.md).
+ */
+static const struct {
+    PpQemuMachineKind machine;
+    guint slot;
+    guint function;
+    const char *what;        /* the chipset function, for messages */
+    const char *ownerType;   /* the controller type that may sit here, or NULL */
+} ppQemuChipsetFunctions[] = {
+    { PP_QEMU_MACHINE_Q35, 0x1f, 0, N_("the ICH9 LPC bridge"), NULL },
+    { PP_QEMU_MACHINE_Q35, 0x1f, 2, N_("the ICH9 SATA controller"), "sata" },
+    { PP_QEMU_MACHINE_Q35, 0x1f, 3, N_("the ICH9 SMBus controller"), NULL },
+    { PP_QEMU_MACHINE_I440FX, 1, 0, N_("the PIIX3 ISA bridge"), NULL },
+    { PP_QEMU_MACHINE_I440FX, 1, 1, N_("the PIIX3 IDE controller"), "ide" },
+    { PP_QEMU_MACHINE_I440FX, 1, 3, N_("the PIIX3 ACPI/PM function"), NULL },
+};
+
+static gboolean
+ppQemuCheckChipsetAddress(const PpQemuMachine *machine, const PpDeviceDef *dev, GError **error)
+{
+    const PpPCIAddress *addr = &dev->addr.pci;
+    size_t i;
+
+    if (addr->bus != 0)
+        return TRUE;
+    for (i = 0; i < G_N_ELEMENTS(ppQemuChipsetFunctions); i++) {
+        g_autofree char *what = NULL;
+        g_autofree char *where = NULL;
+
+        if (ppQemuChipsetFunctions[i].machine != machine->kind ||
+            ppQemuChipsetFunctions[i].slot != addr->slot ||
+            ppQemuChipsetFunctions[i].function != addr->function)
+            continue;
+        if (ppQemuChipsetFunctions[i].ownerType && dev->kind == PP_DEVICE_CONTROLLER &&
+            ppStrEq(dev->type, ppQemuChipsetFunctions[i].ownerType) && dev->ctrl.index <= 0)
+            return TRUE;
+        what = ppDeviceDefDescribe(dev);
+        where = ppPCIAddressFormat(addr);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s has the PCI address %2$s, where machine type '%3$s' has %4$s; libvirt and QEMU refuse a device there: remove the address or choose another slot"),
+                    what, where, machine->family, _(ppQemuChipsetFunctions[i].what));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* collect: the domain's buses, the chipset's functions, users' addresses. */
 static gboolean
 ppQemuPlanCollect(PpQemuPlanCtx *ctx, GError **error)
@@ -127,8 +202,11 @@ ppQemuPlanCollect(PpQemuPlanCtx *ctx, GError **error)
         PpDeviceDef *dev = g_ptr_array_index(ctx->def->devices, i);
         PpPCIConnectFlags flags = ppQemuDeviceConnectFlags(ctx->machine, dev);
 
-        if (dev->addr.type != PP_ADDRESS_PCI || ppPCIAddressIsEmpty(&dev->addr.pci))
+        if (dev->addr.type != PP_ADDRESS_PCI || ppPCIAddressIsEmpty(&dev->addr.pci) ||
+            ppQemuConsoleShadowsSerial(ctx->def, dev))
             continue;
+        if (!ppQemuCheckChipsetAddress(ctx->machine, dev, error))
+            return FALSE;
         /* A device we do not know as PCI but which the user addressed:
          * trust the user, as libvirt does. */
         if (!flags)
@@ -138,23 +216,14 @@ ppQemuPlanCollect(PpQemuPlanCtx *ctx, GError **error)
         if (!ppPlacerReserveExplicit(ctx->placer, dev, flags, error))
             return FALSE;
     }
-    /* After the users' addresses: a user may put a device on one of these. */
-    switch (ctx->machine->kind) {
-    case PP_QEMU_MACHINE_Q35:
-        /* ICH9 LPC at 1f.0 and SMBus at 1f.3 are part of the machine. */
-        ppPlacerReserveChipset(ctx->placer, 0x1f, 0);
-        ppPlacerReserveChipset(ctx->placer, 0x1f, 3);
-        break;
-    case PP_QEMU_MACHINE_I440FX:
-        /* PIIX3: ISA bridge 01.0, IDE 01.1 (built in), ACPI/PM 01.3. */
-        ppPlacerReserveChipset(ctx->placer, 1, 0);
-        ppPlacerReserveChipset(ctx->placer, 1, 1);
-        ppPlacerReserveChipset(ctx->placer, 1, 3);
-        break;
-    case PP_QEMU_MACHINE_ARM_VIRT:
-    case PP_QEMU_MACHINE_RISCV_VIRT:
-    case PP_QEMU_MACHINE_LAST:
-        break;
+    /* The chipset's functions (no user address is on one, see above);
+     * q35's SATA function is kept for its controller by ppQemuPlanFixed. */
+    for (i = 0; i < G_N_ELEMENTS(ppQemuChipsetFunctions); i++) {
+        if (ppQemuChipsetFunctions[i].machine == ctx->machine->kind &&
+            !(ppQemuChipsetFunctions[i].ownerType &&
+              g_str_equal(ppQemuChipsetFunctions[i].ownerType, "sata")))
+            ppPlacerReserveChipset(ctx->placer, ppQemuChipsetFunctions[i].slot,
+                                   ppQemuChipsetFunctions[i].function);
     }
     ppPlacerCollectDone(ctx->placer);
     return TRUE;
@@ -186,7 +255,8 @@ ppQemuPlanSize(PpQemuPlanCtx *ctx, guint spares, GError **error)
             if (ppDeviceHintsPresent(&dev->hints) && dev->addr.type != PP_ADDRESS_PCI &&
                 dev->addr.type != PP_ADDRESS_VIRTIO_MMIO)
                 return ppQemuUnplaceableHint(dev, error);
-            if (dev->addr.type == PP_ADDRESS_PCI && !flags) {
+            if (dev->addr.type == PP_ADDRESS_PCI && !flags &&
+                !ppQemuConsoleShadowsSerial(ctx->def, dev)) {
                 g_autofree char *what = ppDeviceDefDescribe(dev);
 
                 g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
@@ -305,8 +375,14 @@ ppQemuPlanUSBCompanions(PpQemuPlanCtx *ctx, GError **error)
 
         if (group->len > G_N_ELEMENTS(functions))
             continue;
+        /* Two companions of one port are refused as the domain is read
+         * (ppDomainDefCheckControllerIndexes). */
         for (j = 0; j < group->len; j++)
             functions[j] = ppQemuUSBCompanionFunction(g_ptr_array_index(group, j));
+        /* An EHCI without UHCI companions is alone in its slot: at
+         * function 0, where guests look first, not at ICH9's 7. */
+        if (group->len == 1 && functions[0] == 7)
+            functions[0] = 0;
         if (!ppPlacerPlaceGroup(ctx->placer, (PpDeviceDef **)group->pdata, functions, group->len,
                                 ich9Slots + MIN(i, 2),
                                 ctx->machine->kind == PP_QEMU_MACHINE_Q35 && i < 2 ? 2 - i : 0,
@@ -386,16 +462,20 @@ ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
                                      ppPCIAddressIsEmpty(&dev->addr.pci))))
             g_ptr_array_add(ctrls, dev);
     }
+    /* The chipset's conventional places first (ppQemuPlanFixed: q35's
+     * SATA at 1f.2, the primary video at 00:01.0 or 00:02.0, pc's USB at
+     * 01.2, USB2 companions at 00:1d and 00:1a), before anything else can
+     * take them: a user's toss-in root port must not push the VGA behind a
+     * bridge. */
+    ppQemuPlanFixed(ctx);
+    if (!ppQemuPlanUSBCompanions(ctx, error))
+        return FALSE;
     /* Parents before children: by index. */
     g_ptr_array_sort(ctrls, ppQemuCompareControllerIndex);
     for (i = 0; i < ctrls->len; i++) {
         if (!ppPlacerPlaceController(ctx->placer, g_ptr_array_index(ctrls, i), error))
             return FALSE;
     }
-
-    ppQemuPlanFixed(ctx);
-    if (!ppQemuPlanUSBCompanions(ctx, error))
-        return FALSE;
     for (r = 0; r < PP_QEMU_PLACE_RANKS; r++) {
         for (i = 0; i < ctx->ranks[r]->len; i++) {
             PpDeviceDef *dev = g_ptr_array_index(ctx->ranks[r], i);
@@ -456,14 +536,15 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         return FALSE;
     }
 
-    if (!ppQemuDomainCheckLibvirt(def, error) ||
+    if (!ppQemuDomainCheckLibvirt(def, ctx.machine, error) ||
         !ppQemuDomainCheckExpanders(def, ctx.machine, error) ||
         !ppQemuDomainCheckHotplug(def, ctx.machine, error) ||
         !ppQemuDomainCheckP2PGroups(def, error))
         return FALSE;
     plan->hotplugWorks = ppQemuHotplugWorks(def, ctx.machine);
-    ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
+    ppQemuAssignControllerIndexes(def);
     ppQemuAssignUSBIndexes(def);
+    ppQemuDomainAddImplicitDevices(def, ctx.machine, plan);
     if (!ppQemuDomainAssignVirtioMMIO(def, ctx.machine, plan, error))
         return FALSE;
 

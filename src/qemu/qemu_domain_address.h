@@ -142,6 +142,19 @@ void ppPlanFree(PpPlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpPlan, ppPlanFree);
 
 /**
+ * ppQemuVirtioSerialAssign:
+ * @def: (transfer none) a planned domain
+ *
+ * The virtio-serial controller and port libvirt 9.0 gives each channel or
+ * virtio console that has no <address type='virtio-serial'> (the rule of
+ * the planner's implied virtio-serial controllers, qemu_domain_implicit.c).
+ *
+ * Returns: (transfer full) const PpDeviceDef * -> GINT_TO_POINTER(controller
+ * << 16 | port); free with g_hash_table_unref().
+ */
+GHashTable *ppQemuVirtioSerialAssign(const PpDomainDef *def);
+
+/**
  * ppQemuDomainPlan:
  * @def: the parsed domain; devices get addresses, new controllers and
  *       implicit devices are appended (ppDomainDefFormat() writes them)

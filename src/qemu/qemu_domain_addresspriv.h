@@ -36,7 +36,11 @@ void ppPlanAdditionClear(gpointer data);
 /* qemu_domain_implicit.c: make explicit what libvirt 9.0 adds on define. */
 void ppQemuDomainAddImplicitDevices(PpDomainDef *def, const PpQemuMachine *machine, PpPlan *plan);
 /* qemu_domain_implicit.c: refuse what libvirt 9.0 refuses on define. */
-gboolean ppQemuDomainCheckLibvirt(const PpDomainDef *def, GError **error);
+gboolean ppQemuDomainCheckLibvirt(const PpDomainDef *def, const PpQemuMachine *machine,
+                                  GError **error);
+/* qemu_domain_implicit.c: number index-less controllers as libvirt 9.0
+ * does (not PCI, not USB). */
+void ppQemuAssignControllerIndexes(PpDomainDef *def);
 
 /* qemu_domain_hints.c */
 gboolean ppQemuDomainCheckExpanders(const PpDomainDef *def, const PpQemuMachine *machine,
