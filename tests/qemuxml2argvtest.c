@@ -66,6 +66,9 @@ static const ArgvCase argvCases[] = {
     { "q35-ioh3420", "x86_64" },
     /* 30 root ports, four slots of functions */
     { "q35-many-ports", "x86_64" },
+    /* 255 virtio NICs without hints: past the bus numbers for ports, the
+     * last go to SHPC slots of a pcie-to-pci-bridge (transitional virtio) */
+    { "q35-virtio-255", "x86_64" },
     /* virtio-scsi and LSI disks, a second AHCI, an empty CD-ROM */
     { "q35-scsi-sata", "x86_64" },
     /* written by hand (libvirt 9.0 cannot start vsock here):

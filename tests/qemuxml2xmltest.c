@@ -152,6 +152,11 @@ static const TestCase cases[] = {
     OK("pc-pci-root-hotpluggable"),
     /* pc: a device that needs no hot-plug leaves the last slot to a bridge */
     OK("pc-hotpluggable-no-among-many"),
+    /* past the bus numbers, devices without hints go to SHPC bridge slots */
+    OK("q35-virtio-255-no-hints"),
+    OK("q35-virtio-300-no-hints"),
+    /* ... but hotpluggable='yes' is a promise of a PCIe port */
+    FAIL("q35-hotpluggable-yes-past-ports-error", PP_ERROR_EXHAUSTED),
     /* <graphics> without <video>: libvirt's cirrus, at 00:01.0 */
     OK("q35-graphics-video"),
     OK("q35-video-virtio-primary"),

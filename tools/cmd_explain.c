@@ -253,6 +253,24 @@ ppExplainPrintGroups(const PpExplain *ex)
     }
 }
 
+/* Printed only when devices got less than they prefer. */
+static void
+ppExplainPrintDegraded(const PpPlan *plan)
+{
+    guint i;
+
+    if (!plan->degraded || !plan->degraded->len)
+        return;
+    printf(_("\nDevices without hints that found no PCIe port (all 256 PCI bus numbers are needed); each sits in a hot-pluggable slot of a conventional PCI bridge, where a virtio device is transitional and uses I/O ports:\n"));
+    for (i = 0; i < plan->degraded->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(plan->degraded, i);
+        g_autofree char *what = ppDeviceDefDescribe(dev);
+
+        printf("  %02x:%02x.%x  %s\n", dev->addr.pci.bus, dev->addr.pci.slot,
+               dev->addr.pci.function, what);
+    }
+}
+
 /* Printed only when Linux will leave ports without an I/O window. */
 static void
 ppExplainPrintGuestIO(const PpDomainDef *def, const PpPlan *plan)
@@ -321,6 +339,7 @@ ppCmdExplain(int argc, char **argv)
     ppExplainPrintMMIO(&ex);
     ppExplainPrintGroups(&ex);
     ppExplainPrintCapacity(&ex);
+    ppExplainPrintDegraded(plan);
     ppExplainPrintGuestIO(def, plan);
     if ((ioNote = ppToolDescribeIOReserve(plan)))
         printf(_("\nio-reserve: %1$s\n"), ioNote);

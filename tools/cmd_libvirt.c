@@ -217,6 +217,7 @@ ppCmdDefine(int argc, char **argv)
         !ppLibvirtDefinePlanned(conn, out, &name, &err))
         return ppToolReportError(err);
     ppToolNoteIOReserve(plan);
+    ppToolPrintPlanNotes(plan);
     ppToolPrintDefined(name, uri, plan);
     if (!start)
         return PP_EXIT_OK;
@@ -259,6 +260,7 @@ ppToolPlanForAttach(PpDomainDef *def, gboolean live, gpointer opaque, GError **e
         g_clear_pointer(&attach->configPlan, ppPlanFree);
         attach->configPlan = g_steal_pointer(&plan);
     }
+    ppToolPrintPlanNotes(live ? plan : attach->configPlan);
     return TRUE;
 }
 

@@ -91,10 +91,32 @@ ppToolPlanFile(const char *path,
     if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error) ||
         !ppQemuValidatePlanned(def, error))
         return FALSE;
+    ppToolPrintPlanNotes(plan);
     *ret_def = g_steal_pointer(&def);
     if (ret_plan)
         *ret_plan = g_steal_pointer(&plan);
     return TRUE;
+}
+
+/*
+ * What the plan did that the user did not ask for and may not want: a
+ * device without hints that found no PCIe port (the bus numbers ran
+ * out) sits in a hot-pluggable slot of a conventional PCI bridge, where
+ * QEMU makes a virtio device transitional, with an I/O port BAR.
+ */
+void
+ppToolPrintPlanNotes(const PpPlan *plan)
+{
+    guint i;
+
+    for (i = 0; plan->degraded && i < plan->degraded->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(plan->degraded, i);
+        g_autofree char *what = ppDeviceDefDescribe(dev);
+        g_autofree char *addr = ppPCIAddressFormat(&dev->addr.pci);
+
+        g_printerr(_("virt-pciplan: note: %1$s found no PCIe port (all 256 PCI bus numbers are needed), so it is at %2$s, a hot-pluggable slot of a conventional PCI bridge, where a virtio device is transitional and uses I/O ports; give devices that need no hot-plug <target hotpluggable='no'/> to keep it on PCI Express\n"),
+                   what, addr);
+    }
 }
 
 /* --spare-ports N, as plan, explain and argv take it. */

@@ -34,6 +34,9 @@ typedef enum {
     PP_PCI_CONNECT_TYPE_PCIE_EXPANDER_BUS = 1 << 11,
     PP_PCI_CONNECT_TYPE_PCI_BRIDGE = 1 << 12,
     PP_PCI_CONNECT_TYPE_PCIE_TO_PCI_BRIDGE = 1 << 13,
+    /* device: a PCIe endpoint that also works on conventional PCI, where
+     * QEMU makes it transitional (a virtio device, with an I/O BAR) */
+    PP_PCI_CONNECT_ALSO_PCI = 1 << 14,
 } PpPCIConnectFlags;
 
 /* Every type bit: a device or bus with none of these takes no PCI slot. */

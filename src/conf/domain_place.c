@@ -53,6 +53,7 @@ ppPlacerNew(PpDomainDef *def, const PpPlacePolicy *policy, PpPlacerAddedFunc add
     placer->upstreams = g_queue_new();
     placer->groups = g_hash_table_new(g_str_hash, g_str_equal);
     placer->expanders = g_hash_table_new(g_direct_hash, g_direct_equal);
+    placer->degraded = g_ptr_array_new();
     return placer;
 }
 
@@ -69,6 +70,7 @@ ppPlacerFree(PpPlacer *placer)
     g_queue_free(placer->upstreams);
     g_hash_table_unref(placer->groups);
     g_hash_table_unref(placer->expanders);
+    g_ptr_array_unref(placer->degraded);
     g_free(placer);
 }
 
@@ -408,6 +410,13 @@ ppPlacerCollectDone(PpPlacer *placer)
  * where they leave none, a bridge slot serves it as well.
  */
 gboolean
+ppPlacerIsSoft(const PpDeviceDef *dev, PpPCIConnectFlags flags)
+{
+    return (flags & PP_PCI_CONNECT_ALSO_PCI) && dev->hints.hotpluggable == PP_TRISTATE_ABSENT &&
+           dev->hints.preferredConnection == PP_CONNECTION_NONE && dev->hints.numaNode < 0;
+}
+
+gboolean
 ppPlacerIsRootCold(const PpPlacer *placer, const PpDeviceDef *dev, PpPCIConnectFlags flags)
 {
     return !placer->policy.pcie && dev->hints.hotpluggable == PP_TRISTATE_NO &&
@@ -451,6 +460,8 @@ ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags
     switch (ppPlacerClassify(placer, dev, flags)) {
     case PP_PLACE_CLASS_PORT:
         placer->portDemand++;
+        if (ppPlacerIsSoft(dev, flags))
+            placer->softLeft++;
         break;
     case PP_PLACE_CLASS_LEGACY:
         placer->legacyDemand++;
@@ -476,6 +487,48 @@ ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags
  * share ports instead (8 per port, one bus number per 8 devices), so the
  * root bus keeps room for the ports that hot-pluggable devices need.
  */
+/*
+ * More devices want PCIe ports than the bus numbers allow (each port takes
+ * one, 256 in all). A device without hints prefers a port but does not
+ * need one: the last of them go to hot-pluggable (SHPC) slots of a
+ * pcie-to-pci-bridge and pci-bridges chained behind it, 30 to a bridge
+ * and one bus number per bridge, where QEMU makes a virtio device
+ * transitional. Find the fewest that must move so that the rest, the
+ * bridges and the port holding the first one fit.
+ */
+static void
+ppPlacerSizeOverflow(PpPlacer *placer)
+{
+    guint used = MAX(placer->set->nbuses, placer->nextIndex);
+    guint freeBuses = used < PP_PCI_MAX_BUSES ? PP_PCI_MAX_BUSES - used : 0;
+    guint rootCap = ppPlacerRootPortCapacity(placer);
+    guint demand = placer->portDemand;
+    guint m;
+
+    if (!placer->policy.pcie || placer->softLeft == 0)
+        return;
+    if (demand + (demand > rootCap ? 2 : 0) <= freeBuses)
+        return;
+    /* The devices that are conventional PCI anyway may share the bridges
+     * (an overestimate when a chipset slot takes one, as q35's SATA). */
+    for (m = 1; m <= placer->softLeft; m++) {
+        guint ports = demand - m + 1;
+        guint legacy = placer->legacyDemand + m;
+        guint bridges = (legacy + 29) / 30;
+        guint sw = ports > rootCap ? 2 : 0;
+
+        if (ports + sw + bridges <= freeBuses)
+            break;
+    }
+    /* Not even all of them: the plan fails, and the error is better
+     * about the device that insisted on a port than about the last. */
+    if (m > placer->softLeft)
+        return;
+    placer->softToLegacy = m;
+    placer->portDemand -= m;
+    placer->legacyDemand += m;
+}
+
 void
 ppPlacerSizeSpares(PpPlacer *placer, guint spares)
 {
@@ -490,4 +543,5 @@ ppPlacerSizeSpares(PpPlacer *placer, guint spares)
     placer->coldShared = (placer->coldDemand + 7) / 8 + (placer->portDemand + 7) / 8 > freeSlots;
     if (placer->coldShared)
         placer->portDemand += (placer->coldDemand + 7) / 8;
+    ppPlacerSizeOverflow(placer);
 }

@@ -65,5 +65,9 @@ gboolean ppPlacerAddSpares(PpPlacer *placer, guint spares, GError **error);
 
 /* verify and finish: multifunction flags, counts */
 gboolean ppPlacerFinish(PpPlacer *placer, GError **error);
+/* Devices without hints that got a slot of a conventional PCI bridge
+ * instead of the PCIe port they prefer, because the bus numbers ran out.
+ * (transfer none) PpDeviceDef *, owned by the domain. */
+const GPtrArray *ppPlacerGetDegraded(const PpPlacer *placer);
 guint ppPlacerCountBuses(const PpPlacer *placer);
 guint ppPlacerCountEmptyPorts(const PpPlacer *placer);

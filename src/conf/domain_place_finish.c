@@ -262,6 +262,12 @@ ppPlacerFinish(PpPlacer *placer, GError **error)
     return ppPlacerAssignBusNumbers(placer, error);
 }
 
+const GPtrArray *
+ppPlacerGetDegraded(const PpPlacer *placer)
+{
+    return placer->degraded;
+}
+
 guint
 ppPlacerCountBuses(const PpPlacer *placer)
 {

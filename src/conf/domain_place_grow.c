@@ -162,7 +162,7 @@ ppPlacerResumePortSlot(PpPCIBus *bus)
 
 /* Root-port functions left on the root bus: free functions of its port
  * slots, and 8 in each wholly free slot. */
-static guint
+guint
 ppPlacerRootPortCapacity(PpPlacer *placer)
 {
     PpPCIBus *root = placer->root;
@@ -342,7 +342,7 @@ ppPlacerLegacyHead(PpPlacer *placer, PpPCIControllerModel model)
 }
 
 /* The legacy bus a new conventional PCI device goes to, in policy order. */
-static PpPCIBus *
+PpPCIBus *
 ppPlacerLegacyCurrent(PpPlacer *placer)
 {
     static const PpPCIControllerModel order[] = {

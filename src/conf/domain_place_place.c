@@ -209,6 +209,20 @@ ppPlacerPlaceInPort(PpPlacer *placer, PpDeviceDef *dev, const char *what,
     return TRUE;
 }
 
+/* A device without hints that found no PCIe port: a hot-pluggable slot
+ * of a conventional PCI bridge, noted for explain and stderr. */
+static gboolean
+ppPlacerPlaceSoftLegacy(PpPlacer *placer, PpDeviceDef *dev, const char *what, GError **error)
+{
+    PpPCIAddress addr;
+
+    if (!ppPlacerTakeLegacySlot(placer, what, &addr, error))
+        return FALSE;
+    ppPlacerAssign(placer, dev, &addr, FALSE);
+    g_ptr_array_add(placer->degraded, dev);
+    return TRUE;
+}
+
 /* preferredConnection='pci-root' on pc without hotpluggable='no': a slot
  * of its own on pci-root, which hot-plugs through ACPI. */
 static gboolean
@@ -438,8 +452,19 @@ ppPlacerPlaceEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flag
     case PP_PLACE_CLASS_COLD:
         return ppPlacerPlaceCold(placer, dev, what, error);
     case PP_PLACE_CLASS_PORT:
-        if (!(port = ppPlacerTakePort(placer, what, -1, error)))
+        if (ppPlacerIsSoft(dev, flags) && placer->softLeft > 0 &&
+            --placer->softLeft < placer->softToLegacy)
+            return ppPlacerPlaceSoftLegacy(placer, dev, what, error);
+        if (!(port = ppPlacerTakePort(placer, what, -1, error))) {
+            /* Growth past the bus numbers (an attach): a free SHPC slot
+             * still serves a device without hints. */
+            if (ppPlacerIsSoft(dev, flags) && error && g_error_matches(*error, PP_ERROR, PP_ERROR_EXHAUSTED) &&
+                ppPlacerLegacyCurrent(placer)) {
+                g_clear_error(error);
+                return ppPlacerPlaceSoftLegacy(placer, dev, what, error);
+            }
             return FALSE;
+        }
         ppPlacerAssign(placer, dev, &(PpPCIAddress){ .bus = port->index }, FALSE);
         return TRUE;
     case PP_PLACE_CLASS_LEGACY:

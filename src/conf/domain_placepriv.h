@@ -46,6 +46,9 @@ struct _PpPlacer {
     guint legacyDemand;      /* hot-pluggable PCI slots still to be consumed */
     guint coldDemand;        /* PCIe devices that need no hot-plug */
     guint rootColdDemand;    /* pc: PCI devices with hotpluggable='no', root bus or bridge */
+    guint softLeft;          /* hint-less PORT devices still to be placed */
+    guint softToLegacy;      /* how many of the last of them go to SHPC bridge slots */
+    GPtrArray *degraded;     /* (transfer none) devices placed below their preference */
     gboolean coldShared;     /* they share ports, the root bus has no room for them */
 };
 
@@ -64,6 +67,11 @@ PpPCIBus *ppPlacerGroupSwitchOf(const PpPlacer *placer, const PpDeviceDef *dev);
 gboolean ppPlacerIsExpander(const PpPCIBus *bus);
 
 /* domain_place.c: which placement policy a device with @flags follows. */
+/* domain_place.c: a device without hints that prefers a PCIe port but
+ * also works on conventional PCI. */
+gboolean ppPlacerIsSoft(const PpDeviceDef *dev, PpPCIConnectFlags flags);
+/* domain_place_grow.c: root-port functions left on the root bus. */
+guint ppPlacerRootPortCapacity(PpPlacer *placer);
 /* domain_place.c: a pc device with hotpluggable='no' that may also go to a bridge. */
 gboolean ppPlacerIsRootCold(const PpPlacer *placer, const PpDeviceDef *dev,
                             PpPCIConnectFlags flags);
@@ -97,6 +105,8 @@ PpPCIBus *ppPlacerGrowPort(PpPlacer *placer, const char *what, GError **error);
 PpPCIBus *ppPlacerTakePort(PpPlacer *placer, const char *what, int maxIndex, GError **error);
 
 /* domain_place_grow.c: the first bus of @model's queue with a free slot, or NULL. */
+/* The conventional PCI bus a new device goes to, in policy order, or NULL. */
+PpPCIBus *ppPlacerLegacyCurrent(PpPlacer *placer);
 PpPCIBus *ppPlacerLegacyHead(PpPlacer *placer, PpPCIControllerModel model);
 /* domain_place_grow.c: the first conventional PCI bus of a PCIe machine. */
 PpPCIBus *ppPlacerAddPCIToPCIeBridge(PpPlacer *placer, const char *what, GError **error);

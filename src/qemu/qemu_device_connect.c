@@ -36,7 +36,10 @@ ppQemuVirtioFlags(const PpQemuMachine *machine, PpVirtioKind kind)
     case PP_VIRTIO_TRANSITIONAL:
         return PP_PCI_CONNECT_TYPE_PCI_DEVICE;
     case PP_VIRTIO_DEFAULT:
-        return machine->pcie ? PP_PCI_CONNECT_TYPE_PCIE_DEVICE : PP_PCI_CONNECT_TYPE_PCI_DEVICE;
+        /* QEMU 7.2's virtio-*-pci default to disable-legacy=auto: modern
+         * only in a PCIe port, transitional on a conventional bus. */
+        return machine->pcie ? PP_PCI_CONNECT_TYPE_PCIE_DEVICE | PP_PCI_CONNECT_ALSO_PCI
+                             : PP_PCI_CONNECT_TYPE_PCI_DEVICE;
     }
     return 0;
 }

@@ -563,6 +563,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
 
     plan->busesUsed = ppPlacerCountBuses(ctx.placer);
     plan->emptyHotplugPorts = ppPlacerCountEmptyPorts(ctx.placer);
+    plan->degraded = g_ptr_array_ref((GPtrArray *)ppPlacerGetDegraded(ctx.placer));
     if (ret_plan)
         *ret_plan = g_steal_pointer(&plan);
     return TRUE;

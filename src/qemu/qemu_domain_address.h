@@ -136,6 +136,10 @@ struct _PpPlan {
     guint ioReserveSkipped;
     const char *ioReserveWhy;
     gboolean hotplugWorks;      /* FALSE: q35/pc without ACPI cannot hot-plug */
+    /* (transfer none) PpDeviceDef *, owned by the domain: devices without
+     * hints that prefer a PCIe port but got a hot-pluggable slot of a
+     * conventional PCI bridge, because the bus numbers ran out */
+    GPtrArray *degraded;
 };
 
 void ppPlanFree(PpPlan *plan);

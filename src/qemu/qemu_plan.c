@@ -12,6 +12,8 @@ ppPlanFree(PpPlan *plan)
         return;
     if (plan->additions)
         g_array_unref(plan->additions);
+    if (plan->degraded)
+        g_ptr_array_unref(plan->degraded);
     g_free(plan);
 }
 
