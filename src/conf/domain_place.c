@@ -488,6 +488,70 @@ ppPlacerSizeEndpoint(PpPlacer *placer, PpDeviceDef *dev, PpPCIConnectFlags flags
  * root bus keeps room for the ports that hot-pluggable devices need.
  */
 /*
+ * Can root ports join @slot of @bus? A slot whose function 0 is a
+ * pcie-root-port with multifunction='on' (every slot the planner opens
+ * for root ports, and libvirt's) takes more ports in its free functions
+ * without changing anything the guest sees of the ports already there.
+ * A slot whose function 0 is single-function does not: adding a
+ * function would flip its multifunction bit.
+ */
+static gboolean
+ppPlacerPortSlotHasRoom(const PpPCIBus *bus, guint slot)
+{
+    const PpDeviceDef *fn0 = bus->fn0[slot];
+
+    return bus->functions[slot] != 0 && bus->functions[slot] != 0xff && fn0 &&
+           fn0->kind == PP_DEVICE_CONTROLLER &&
+           fn0->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT &&
+           fn0->addr.type == PP_ADDRESS_PCI && fn0->addr.pci.multifunction == PP_TRISTATE_YES;
+}
+
+/*
+ * Point @bus's port cursor at a slot with room for another root port:
+ * the one it is filling, else the lowest port slot with a free function
+ * (a domain planned before, one root port at a time). At most 32 slots
+ * are looked at, so growth stays linear in the number of devices.
+ */
+void
+ppPlacerResumePortSlot(PpPCIBus *bus)
+{
+    guint slot;
+
+    if (bus->portCursor >= 0 && bus->aggregate[bus->portCursor] &&
+        bus->functions[bus->portCursor] != 0xff)
+        return;
+    for (slot = bus->minSlot; slot <= bus->autoMaxSlot; slot++) {
+        if (ppPlacerPortSlotHasRoom(bus, slot)) {
+            bus->portCursor = slot;
+            bus->aggregate[slot] = TRUE;
+            return;
+        }
+    }
+}
+
+/* Root-port functions left on the root bus: free functions of its port
+ * slots, and 8 in each wholly free slot. */
+guint
+ppPlacerRootPortCapacity(PpPlacer *placer)
+{
+    PpPCIBus *root = placer->root;
+    guint n = 0;
+    guint slot;
+    guint fn;
+
+    ppPlacerResumePortSlot(root);
+    for (slot = root->minSlot; slot <= root->autoMaxSlot; slot++) {
+        if (!root->functions[slot] && slot >= root->nextSlot) {
+            n += PP_PCI_FUNCTIONS;
+        } else if ((int)slot == root->portCursor || ppPlacerPortSlotHasRoom(root, slot)) {
+            for (fn = 0; fn < PP_PCI_FUNCTIONS; fn++)
+                n += ppPCIBusFunctionIsFree(root, slot, fn);
+        }
+    }
+    return n;
+}
+
+/*
  * More devices want PCIe ports than the bus numbers allow (each port takes
  * one, 256 in all). A device without hints prefers a port but does not
  * need one: the last of them go to hot-pluggable (SHPC) slots of a

@@ -70,8 +70,10 @@ gboolean ppPlacerIsExpander(const PpPCIBus *bus);
 /* domain_place.c: a device without hints that prefers a PCIe port but
  * also works on conventional PCI. */
 gboolean ppPlacerIsSoft(const PpDeviceDef *dev, PpPCIConnectFlags flags);
-/* domain_place_grow.c: root-port functions left on the root bus. */
+/* domain_place.c: root-port functions left on the root bus, and the slot
+ * the next root port of @bus joins (the port cursor). */
 guint ppPlacerRootPortCapacity(PpPlacer *placer);
+void ppPlacerResumePortSlot(PpPCIBus *bus);
 /* domain_place.c: a pc device with hotpluggable='no' that may also go to a bridge. */
 gboolean ppPlacerIsRootCold(const PpPlacer *placer, const PpDeviceDef *dev,
                             PpPCIConnectFlags flags);
