@@ -1,16 +1,13 @@
 /*
- * cmd_plan.c: virt-pciplan plan / explain
+ * cmd_plan.c: virt-pciplan plan, through the library's public API
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "virt-pciplan.h"
-#include "domain_conf.h"
-#include "domain_format.h"
-#include "pperror.h"
-#include "ppfile.h"
-#include "qemu_domain_address.h"
+#include "virt-pciplan-private.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int
 ppCmdPlan(int argc, char **argv)
@@ -19,13 +16,12 @@ ppCmdPlan(int argc, char **argv)
     gboolean inPlace = FALSE;
     int spares = -1;
     g_autofree char *ioReserve = NULL;
-    g_autoptr(PpPlan) plan = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
-    g_autoptr(PpDomainDef) def = NULL;
-    g_autofree char *out = NULL;
-    gsize outlen = 0;
+    g_autoptr(VirtPciplanOptions) options = virt_pciplan_options_new();
+    g_autoptr(VirtPciplanPlan) plan = NULL;
+    const char *out;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
           N_("Write the planned XML to OUT (atomically) instead of standard output"), N_("OUT") },
@@ -60,11 +56,14 @@ ppCmdPlan(int argc, char **argv)
         !ppToolCheckIOReserve("plan", ioReserve, &opts))
         return PP_EXIT_USAGE;
 
-    if (!ppToolPlanFile(argv[1], &opts, &def, &plan, &err) ||
-        !(out = ppDomainDefFormat(def, &outlen, &err)) ||
-        !ppToolWriteOutput(output, out, outlen, &err))
+    virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
+    virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
+    if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
         return ppToolReportError(err);
-    ppToolNoteIOReserve(plan);
+    out = virt_pciplan_plan_get_xml(plan);
+    if (!ppToolWriteOutput(output, out, strlen(out), &err))
+        return ppToolReportError(err);
+    ppToolNoteIOReserve(ppPciplanPlanGetPlan(plan));
     return PP_EXIT_OK;
 }
 

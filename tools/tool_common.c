@@ -13,6 +13,7 @@
 #include "ppfile.h"
 #include "qemu_domain_address.h"
 #include "qemu_command.h"
+#include "qemu_explain.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -144,29 +145,10 @@ ppToolCheckIOReserve(const char *cmd, const char *value, PpPlanOptions *opts)
     return TRUE;
 }
 
-char *
-ppToolDescribeIOReserve(const PpPlan *plan)
-{
-    if (plan->ioReserveAdded > 0)
-        return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
-                                           "%1$u PCIe root port gets io-reserve=0 through <qemu:override>%2$s%3$s. libvirt marks a domain with <qemu:override> as tainted (custom-device) when it starts it; --io-reserve=never leaves the override out.",
-                                           "%1$u PCIe root ports get io-reserve=0 through <qemu:override>%2$s%3$s. libvirt marks a domain with <qemu:override> as tainted (custom-device) when it starts it; --io-reserve=never leaves the override out.",
-                                           plan->ioReserveAdded),
-                               plan->ioReserveAdded, plan->ioReserveWhy ? _(": without it, ") : "",
-                               plan->ioReserveWhy ? _(plan->ioReserveWhy) : _(", as --io-reserve=always asks"));
-    if (plan->ioReserveSkipped > 0)
-        return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
-                                           "%1$u PCIe root port gets no io-reserve=0 (--io-reserve=never), so %2$s; Linux moves them, other guests may not.",
-                                           "%1$u PCIe root ports get no io-reserve=0 (--io-reserve=never), so %2$s; Linux moves them, other guests may not.",
-                                           plan->ioReserveSkipped),
-                               plan->ioReserveSkipped, _(plan->ioReserveWhy));
-    return NULL;
-}
-
 void
 ppToolNoteIOReserve(const PpPlan *plan)
 {
-    g_autofree char *text = ppToolDescribeIOReserve(plan);
+    g_autofree char *text = ppQemuPlanDescribeIOReserve(plan);
 
     if (text)
         g_printerr(_("virt-pciplan: note: %1$s\n"), text);

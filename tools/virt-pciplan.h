@@ -68,10 +68,6 @@ gboolean ppToolCheckIOReserve(const char *cmd, const char *value, PpPlanOptions 
  * firmware needed that --io-reserve=never left out. */
 void ppToolNoteIOReserve(const PpPlan *plan);
 
-/* The same, as lines for explain's report (transfer full; NULL: nothing
- * to say). */
-char *ppToolDescribeIOReserve(const PpPlan *plan);
-
 /* Subcommands: each gets argv from its own name on. */
 int ppCmdPlan(int argc, char **argv);
 int ppCmdExplain(int argc, char **argv);
