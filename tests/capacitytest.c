@@ -296,5 +296,6 @@ main(int argc, char **argv)
     g_test_add_func("/capacity/speed", testSpeed);
     ret = g_test_run();
     ppLibvirtClose(conn);
+    ppLibvirtShutdown();
     return ret;
 }

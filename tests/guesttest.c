@@ -1411,6 +1411,7 @@ main(int argc, char **argv)
     if (guest.vconn)
         virConnectClose(guest.vconn);
     ppLibvirtClose(guest.conn);
+    ppLibvirtShutdown();
     if (ret == 0 && !guest.failed && !g_getenv("PP_GUEST_KEEP")) {
         g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", guest.work);
 

@@ -671,6 +671,7 @@ main(int argc, char **argv)
     ret = g_test_run();
 
     ppLibvirtClose(agree.conn);
+    ppLibvirtShutdown();
     if (agree.root && ret == 0)
         ppTestRemoveTree(agree.root);
     else if (agree.root)

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "virt-pciplan.h"
+#include "pp_libvirt.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -16,15 +17,25 @@
 int
 main(int argc, char **argv)
 {
+    int status;
+
     setlocale(LC_ALL, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
 
-    if (argc >= 2 && g_str_equal(argv[1], "define"))
-        return ppToolFinish(ppCmdDefine(argc - 1, argv + 1));
-    if (argc >= 2 && g_str_equal(argv[1], "attach"))
-        return ppToolFinish(ppCmdAttach(argc - 1, argv + 1));
+    /* Each command closes its connection before it returns; then the
+     * event loop stops, so that the process ends with libvirt idle. */
+    if (argc >= 2 && g_str_equal(argv[1], "define")) {
+        status = ppCmdDefine(argc - 1, argv + 1);
+        ppLibvirtShutdown();
+        return ppToolFinish(status);
+    }
+    if (argc >= 2 && g_str_equal(argv[1], "attach")) {
+        status = ppCmdAttach(argc - 1, argv + 1);
+        ppLibvirtShutdown();
+        return ppToolFinish(status);
+    }
     g_printerr(_("virt-pciplan-libvirt: runs 'virt-pciplan define' and 'virt-pciplan attach'; run those instead\n"));
     return PP_EXIT_USAGE;
 }

@@ -49,14 +49,40 @@ ppLibvirtIgnoreError(void *opaque, virErrorPtr err)
 {
 }
 
+/* The event loop thread, and the flag that ends it: the module's only
+ * global state, set up once per process (ppLibvirtInitialize) and ended
+ * once (ppLibvirtShutdown). */
+static GThread *ppLibvirtEventThread;
+static gint ppLibvirtEventQuit;
+
 static gpointer
 ppLibvirtEventLoopRun(gpointer opaque)
 {
-    for (;;) {
+    while (!g_atomic_int_get(&ppLibvirtEventQuit)) {
         if (virEventRunDefaultImpl() < 0)
             virResetLastError();
     }
     return NULL;
+}
+
+/* A timeout that fires once, so that the loop wakes up and sees the flag. */
+static void
+ppLibvirtEventWake(int timer, void *opaque)
+{
+    virEventRemoveTimeout(timer);
+}
+
+void
+ppLibvirtShutdown(void)
+{
+    GThread *thread = g_steal_pointer(&ppLibvirtEventThread);
+
+    if (!thread)
+        return;
+    g_atomic_int_set(&ppLibvirtEventQuit, 1);
+    if (virEventAddTimeout(0, ppLibvirtEventWake, NULL, NULL) < 0)
+        virResetLastError(); /* then the loop's next event ends it */
+    g_thread_join(thread);
 }
 
 /*
@@ -85,7 +111,7 @@ ppLibvirtInitialize(GError **error)
             g_setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", TRUE);
         virSetErrorFunc(NULL, ppLibvirtIgnoreError);
         if (virInitialize() == 0 && virEventRegisterDefaultImpl() == 0) {
-            g_thread_unref(g_thread_new("pp-libvirt-events", ppLibvirtEventLoopRun, NULL));
+            ppLibvirtEventThread = g_thread_new("pp-libvirt-events", ppLibvirtEventLoopRun, NULL);
             ready = TRUE;
         }
         g_once_init_leave(&once, 1);
@@ -283,11 +309,50 @@ ppLibvirtOpen(const char *uri, GError **error)
     return g_steal_pointer(&conn);
 }
 
+/*
+ * When the embedded driver opens a root whose guests still run, it starts
+ * a thread per guest that reconnects to its QEMU monitor, holding the
+ * domain's job while it does. A process that ends meanwhile runs its
+ * library destructors under that thread: libvirt 9.0 then dies with
+ * SIGSEGV after the command did its work (1 run in 5 to 40). Wait for
+ * those jobs: virDomainGetControlInfo() says VIR_DOMAIN_CONTROL_JOB or
+ * _OCCUPIED while a domain has one, and takes the domain's lock, which the
+ * reconnect holds from the open until its job has begun. Bounded, so that
+ * a hung QEMU monitor cannot hang us; libvirt's own monitor timeout is 30 s.
+ */
+#define PP_LIBVIRT_SETTLE_MS 60000
+
+static void
+ppLibvirtWaitForJobs(PpLibvirtConn *conn)
+{
+    virDomainPtr *doms = NULL;
+    gint64 deadline = g_get_monotonic_time() + PP_LIBVIRT_SETTLE_MS * G_TIME_SPAN_MILLISECOND;
+    int n = virConnectListAllDomains(conn->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    int i;
+
+    if (n < 0)
+        virResetLastError();
+    for (i = 0; i < n; i++) {
+        virDomainControlInfo info;
+
+        while (virDomainGetControlInfo(doms[i], &info, 0) == 0 &&
+               (info.state == VIR_DOMAIN_CONTROL_JOB ||
+                info.state == VIR_DOMAIN_CONTROL_OCCUPIED) &&
+               g_get_monotonic_time() < deadline)
+            g_usleep(10 * G_TIME_SPAN_MILLISECOND);
+        virResetLastError();
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+}
+
 void
 ppLibvirtClose(PpLibvirtConn *conn)
 {
     if (!conn)
         return;
+    if (conn->conn && conn->embedRoot)
+        ppLibvirtWaitForJobs(conn);
     if (conn->conn)
         virConnectClose(conn->conn);
     g_free(conn->embedRoot);

@@ -75,6 +75,18 @@ void ppLibvirtClose(PpLibvirtConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpLibvirtConn, ppLibvirtClose);
 
 /**
+ * ppLibvirtShutdown:
+ *
+ * Ends what ppLibvirtOpen() started for the process: stops libvirt's
+ * event loop and joins its thread. Call it once, after every connection
+ * is closed with ppLibvirtClose() (which waits for the embedded driver's
+ * jobs on running guests), and before the process exits, so that no
+ * libvirt thread runs while the process's destructors do. A no-op when no
+ * connection was ever opened.
+ */
+void ppLibvirtShutdown(void);
+
+/**
  * ppLibvirtConnGetEmbedRoot:
  * @conn: (transfer none) a connection
  *
