@@ -311,6 +311,10 @@ static const struct {
     { "parity-uhci1-dup-error", "QEMU: firstport 0 asks for ports 0-1, but port 0 has a companion assigned already" },
     { "argv-error-usb-index-duplicate", "QEMU: two USB controllers with one id" },
     { "argv-error-multifunction-off", "QEMU: single function device can't be populated in function" },
+    /* Arguments passed to QEMU behind libvirt's back: libvirt passes them
+     * on unread, and a plan cannot see what they add. */
+    { "parity-qemu-cmdline-machine-error", "a -machine in <qemu:commandline> replaces the planned machine" },
+    { "parity-qemu-cmdline-iommu-error", "an intel-iommu in <qemu:commandline> is a vIOMMU the plan cannot see" },
     /* libvirt reads every <devices> element; a planner that placed the
      * first only would leave devices unplaced, so this is refused. */
     { "parity-second-devices-error", "libvirt merges two <devices> elements; the document is ambiguous" },
@@ -401,14 +405,34 @@ parityLookup(const char *name, gboolean gaps)
     return NULL;
 }
 
-/* Returns: (transfer full) @xml with <domain type='kvm'> made 'qemu'. */
+/*
+ * Returns: (transfer full) @xml as libvirt 9.0 and QEMU 7.2 here can define
+ * it: <domain type='kvm'> made 'qemu' (these machines may have no
+ * /dev/kvm), and a machine type QEMU 7.2 lacks (pc-q35-8.2, pc-1.2), which
+ * the planner plans by its family, made that family's alias (q35, pc).
+ * Neither changes where libvirt puts a PCI device.
+ */
 static char *
 parityTCG(const char *xml)
 {
     g_autoptr(GRegex) re = g_regex_new("(<domain\\s[^>]*?type\\s*=\\s*['\"])kvm(['\"])", 0, 0,
                                        NULL);
+    g_autofree char *tcg = g_regex_replace(re, xml, -1, 0, "\\1qemu\\2", 0, NULL);
+    g_autoptr(PpDomainDef) def = ppDomainDefParseString(tcg, strlen(tcg), NULL);
+    const PpQemuMachine *family;
+    g_autofree char *escaped = NULL;
+    g_autofree char *pattern = NULL;
+    g_autofree char *replacement = NULL;
+    g_autoptr(GRegex) machine = NULL;
 
-    return g_regex_replace(re, xml, -1, 0, "\\1qemu\\2", 0, NULL);
+    if (!def || !def->machine || ppQemuMachineLookup(def->arch, def->machine, NULL) ||
+        !(family = ppQemuMachineFromDef(def, NULL)))
+        return g_steal_pointer(&tcg);
+    escaped = g_regex_escape_string(def->machine, -1);
+    pattern = g_strdup_printf("machine\\s*=\\s*(['\"])%s(['\"])", escaped);
+    replacement = g_strdup_printf("machine=\\1%s\\2", family->alias);
+    machine = g_regex_new(pattern, 0, 0, NULL);
+    return g_regex_replace(machine, tcg, -1, 0, replacement, 0, NULL);
 }
 
 /* Returns: (transfer full) @xml without virt-pciplan's hint attributes. */

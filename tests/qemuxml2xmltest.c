@@ -290,11 +290,13 @@ static const TestCase cases[] = {
     OK("parity-console-pci-serial"),
     OK("parity-ehci1-lone"),
     OK("parity-index-decimal-010"),
+    OK("parity-machine-virt-8.0"),
+    OK("parity-machine-rhel9.2.0"),
+    OK("parity-machine-pc-q35-8.2"),
+    OK("parity-machine-pc-i440fx-8.0"),
     OK("parity-pc-pci-bridge-noindex"),
     OK("parity-pc-scsi-8-disks"),
     OK("parity-pc-vga-slot"),
-    OK("parity-qemu-cmdline-iommu-error"),
-    OK("parity-qemu-cmdline-machine-error"),
     OK("parity-rootport-noindex-first"),
     OK("parity-rootport-vga"),
     OK("parity-sata-7-disks"),
@@ -314,16 +316,14 @@ static const TestCase cases[] = {
     FAIL("parity-downstream-lonely", PP_ERROR_CONFIG),
     FAIL("parity-expander-missing-node-error", PP_ERROR_CONFIG),
     FAIL("parity-index-hex-error", PP_ERROR_CONFIG),
-    FAIL("parity-machine-pc-i440fx-8.0", PP_ERROR_UNSUPPORTED),
-    FAIL("parity-machine-pc-q35-8.2", PP_ERROR_UNSUPPORTED),
-    FAIL("parity-machine-rhel9.2.0", PP_ERROR_UNSUPPORTED),
-    FAIL("parity-machine-virt-8.0", PP_ERROR_UNSUPPORTED),
     FAIL("parity-numa-cell-dup-error", PP_ERROR_CONFIG),
     FAIL("parity-pci-bridge-noindex", PP_ERROR_CONFIG),
     FAIL("parity-pcie-to-pci-bridge-noindex", PP_ERROR_CONFIG),
     FAIL("parity-ppc64-error", PP_ERROR_UNSUPPORTED),
     FAIL("parity-s390x-error", PP_ERROR_UNSUPPORTED),
     FAIL("parity-second-devices-error", PP_ERROR_CONFIG),
+    FAIL("parity-qemu-cmdline-machine-error", PP_ERROR_CONFIG),
+    FAIL("parity-qemu-cmdline-iommu-error", PP_ERROR_CONFIG),
     FAIL("parity-uhci1-dup-error", PP_ERROR_CONFIG),
 };
 
@@ -382,13 +382,10 @@ static const struct {
     const char *name;
     int error;
 } corpusFailures[] = {
+    /* a CD-ROM on the virtio bus */
+    { "pci-autofill-addr", PP_ERROR_CONFIG },
     /* a device at slot 1 behind a root port */
     { "aarch64-virtio-pci-manual-addresses", PP_ERROR_CONFIG },
-    /* machine types QEMU 7.2 does not have */
-    { "aarch64-virt-graphics", PP_ERROR_UNSUPPORTED },
-    { "aarch64-virt-headless", PP_ERROR_UNSUPPORTED },
-    { "pci-autofill-addr", PP_ERROR_UNSUPPORTED },
-    { "pci-many", PP_ERROR_UNSUPPORTED },
     /* a NUMA node on a root port */
     { "pcie-expander-bus", PP_ERROR_CONFIG },
     /* panic model 'pvpanic' came with libvirt 9.1 */

@@ -110,6 +110,9 @@ ppToolPrintPlanNotes(const PpPlan *plan)
 {
     guint i;
 
+    for (i = 0; plan->warnings && i < plan->warnings->len; i++)
+        g_printerr(_("virt-pciplan: warning: %1$s\n"),
+                   (const char *)g_ptr_array_index(plan->warnings, i));
     for (i = 0; plan->degraded && i < plan->degraded->len; i++) {
         const PpDeviceDef *dev = g_ptr_array_index(plan->degraded, i);
         g_autofree char *what = ppDeviceDefDescribe(dev);

@@ -549,7 +549,9 @@ ppQemuBuildCommandLine(const PpDomainDef *def, GPtrArray **ret_skipped, GError *
     g_autoptr(GArray) order = NULL;
 
     g_return_val_if_fail(def != NULL, NULL);
-    if (!(ctx = ppQemuBuildNew(def, error)) ||
+    /* The command line is QEMU 7.2's: only its machine types start. */
+    if (!ppQemuMachineLookup(def->arch, def->machine, error) ||
+        !(ctx = ppQemuBuildNew(def, error)) ||
         !ppQemuValidateBuild(ctx, error) ||
         !ppQemuBuildHead(ctx, error) ||
         !ppQemuBuildDevices(ctx, error) ||

@@ -185,7 +185,7 @@ ppQemuBuildNew(const PpDomainDef *def, GError **error)
     ctx->tail = g_ptr_array_new_with_free_func(g_free);
     ctx->units = g_ptr_array_new_with_free_func((GDestroyNotify)ppQemuUnitFree);
     ctx->skipped = g_ptr_array_new_with_free_func(g_free);
-    if (!(ctx->machine = ppQemuMachineLookup(def->arch, def->machine, error)) ||
+    if (!(ctx->machine = ppQemuMachineFromDef(def, error)) ||
         !ppQemuBuildIndexControllers(ctx, error) ||
         !(ctx->aliases = ppQemuAliasesAssign(def, ctx->machine, error)) ||
         !ppQemuBuildBootOrder(ctx, error))

@@ -518,6 +518,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
 {
     g_auto(PpQemuPlanCtx) ctx = { .def = def };
     g_autoptr(PpPlan) plan = g_new0(PpPlan, 1);
+    g_autofree char *warning = NULL;
     PpPlacePolicy policy;
     guint spares;
 
@@ -525,8 +526,11 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
     ctx.hasPCIeToPCIBridge = opts->hasPCIeToPCIBridge;
     plan->additions = g_array_new(FALSE, FALSE, sizeof(PpPlanAddition));
     g_array_set_clear_func(plan->additions, ppPlanAdditionClear);
-    if (!(ctx.machine = ppQemuMachineFromDef(def, error)))
+    plan->warnings = g_ptr_array_new_with_free_func(g_free);
+    if (!(ctx.machine = ppQemuMachineFamilyFromDef(def, &warning, error)))
         return FALSE;
+    if (warning)
+        g_ptr_array_add(plan->warnings, g_steal_pointer(&warning));
     plan->machine = ctx.machine;
     ctx.plan = plan;
     if (!ppQemuPlanSpares(def, ctx.machine, opts, &spares, error))

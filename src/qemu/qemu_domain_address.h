@@ -61,8 +61,28 @@ typedef struct {
  * libvirt's default for @arch), or NULL with a PP_ERROR_UNSUPPORTED @error. */
 const PpQemuMachine *ppQemuMachineLookup(const char *arch, const char *machine, GError **error);
 
-/* Returns: (transfer none) the policy of @def's machine, or NULL with @error. */
+/* Returns: (transfer none) the policy of @def's machine family, or NULL
+ * with @error (see ppQemuMachineFamilyFromDef()). */
 const PpQemuMachine *ppQemuMachineFromDef(const PpDomainDef *def, GError **error);
+
+/**
+ * ppQemuMachineFamilyFromDef:
+ * @ret_warning: (out) (optional) (transfer full) set to a translated
+ *               sentence when the machine type is not one of QEMU 7.2
+ *               (a newer or a distribution's version of a family planned
+ *               here), else NULL
+ *
+ * The family of @def's machine type: those of QEMU 7.2 (see
+ * ppQemuMachineLookup()), and any other version of them (pc-q35-8.2,
+ * pc-q35-rhel9.2.0, pc-i440fx-8.0, pc-1.2, virt-8.0), planned by QEMU
+ * 7.2's rules. s390x and ppc64 are refused as out of scope.
+ *
+ * Returns: (transfer none) the machine, or NULL with a
+ * PP_ERROR_UNSUPPORTED @error.
+ */
+const PpQemuMachine *ppQemuMachineFamilyFromDef(const PpDomainDef *def,
+                                                char **ret_warning,
+                                                GError **error);
 
 /* How @dev plugs into PCI on @machine: type bits plus INTEGRATED; 0 when it
  * takes no PCI slot. */
@@ -135,6 +155,9 @@ struct _PpPlan {
     guint ioReserveAdded;
     guint ioReserveSkipped;
     const char *ioReserveWhy;
+    /* char *, translated sentences: what the plan accepts but says about
+     * (a machine type planned by its family...); tools print them */
+    GPtrArray *warnings;
     gboolean hotplugWorks;      /* FALSE: q35/pc without ACPI cannot hot-plug */
     /* (transfer none) PpDeviceDef *, owned by the domain: devices without
      * hints that prefer a PCIe port but got a hot-pluggable slot of a

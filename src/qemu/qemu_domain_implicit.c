@@ -7,6 +7,8 @@
 #include "pperror.h"
 #include "xml_util.h"
 
+#include <string.h>
+
 /* ------------------------------------------------------------------ */
 /* Devices libvirt would add on its own                                */
 
@@ -427,6 +429,14 @@ ppQemuDeviceCheckLibvirt(const PpDeviceDef *dev, GError **error)
                     type ? type : "");
         return FALSE;
     }
+    /* "disk type of 'vda' does not support ejectable media" */
+    if (dev->kind == PP_DEVICE_DISK && ppStrEq(dev->bus, "virtio") &&
+        (ppStrEq(dev->device, "cdrom") || ppStrEq(dev->device, "floppy"))) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("%1$s is a %2$s on bus 'virtio', which has no ejectable media; libvirt refuses that: use bus='sata' or 'scsi' (q35), 'ide' (pc), or device='disk'"),
+                    what, dev->device);
+        return FALSE;
+    }
     if (dev->kind == PP_DEVICE_PANIC && ppStrEq(dev->model, "pvpanic")) {
         g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
                     _("%1$s: libvirt 9.0 has no panic model 'pvpanic' (pvpanic-pci came with libvirt 9.1); use model='isa' on x86"),
@@ -461,6 +471,91 @@ ppQemuDeviceCheckLibvirt(const PpDeviceDef *dev, GError **error)
  * What libvirt 9.0 refuses about the domain as a whole (each measured by
  * defining such a domain through the embedded driver, docs/libvirt.md).
  */
+/* QEMU's name of a -device argument's driver (key=value or JSON form).
+ * Returns: (transfer full) or NULL. */
+static char *
+ppQemuDeviceArgDriver(const char *value)
+{
+    const char *p;
+
+    if (value[0] != '{')
+        return g_strndup(value, strcspn(value, ","));
+    if (!(p = strstr(value, "\"driver\"")) || !(p = strchr(p + 8, '"')))
+        return NULL;
+    p++;
+    return g_strndup(p, strcspn(p, "\""));
+}
+
+/*
+ * <qemu:commandline> arguments go to QEMU behind libvirt's back, so a plan
+ * cannot take them into account: a -machine replaces the machine the plan
+ * is for, and a -device of a vIOMMU or of anything that takes a PCI slot
+ * lands on buses the plan has filled. Refused with the XML that says the
+ * same to libvirt, rather than silently ignored.
+ */
+static gboolean
+ppQemuDomainCheckCommandline(const PpDomainDef *def, GError **error)
+{
+    static const char *const iommus[] = { "intel-iommu", "amd-iommu", "virtio-iommu-pci", NULL };
+    static const char *const pciDrivers[] = {
+        "pcie-root-port", "ioh3420", "pci-bridge", "pcie-pci-bridge", "i82801b11-bridge",
+        "x3130-upstream", "xio3130-downstream", "pxb", "pxb-pcie", "e1000", "e1000e",
+        "rtl8139", "vmxnet3", "qxl", "VGA", "cirrus-vga", "ich9-ahci", "lsi", "megasas",
+        "nec-usb-xhci", "qemu-xhci", "ivshmem-plain", "ivshmem-doorbell", NULL
+    };
+    xmlNodePtr root = xmlDocGetRootElement(def->doc);
+    xmlNodePtr cmd;
+
+    for (cmd = root->children; cmd; cmd = cmd->next) {
+        xmlNodePtr arg;
+        gboolean deviceNext = FALSE;
+
+        if (cmd->type != XML_ELEMENT_NODE || !cmd->ns || !cmd->ns->href ||
+            !g_str_equal((const char *)cmd->ns->href, PP_QEMU_NAMESPACE) ||
+            !g_str_equal((const char *)cmd->name, "commandline"))
+            continue;
+        for (arg = cmd->children; arg; arg = arg->next) {
+            g_autofree char *value = NULL;
+            g_autofree char *driver = NULL;
+
+            if (arg->type != XML_ELEMENT_NODE || !g_str_equal((const char *)arg->name, "arg") ||
+                !(value = ppXmlProp(arg, "value")))
+                continue;
+            if (g_str_equal(value, "-machine") || g_str_equal(value, "-M") ||
+                g_str_has_prefix(value, "-machine=")) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("<qemu:commandline> passes '%1$s', which overrides the machine the plan is made for; name the machine in <os><type machine='...'> and its features in <features> instead"),
+                            value);
+                return FALSE;
+            }
+            if (g_str_equal(value, "-device")) {
+                deviceNext = TRUE;
+                continue;
+            }
+            if (!deviceNext)
+                continue;
+            deviceNext = FALSE;
+            if (!(driver = ppQemuDeviceArgDriver(value)))
+                continue;
+            if (g_strv_contains(iommus, driver)) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("<qemu:commandline> adds the vIOMMU '%1$s' behind libvirt's back; use <iommu model='%2$s'/> in <devices> instead, so that it is planned"),
+                            driver, g_str_equal(driver, "intel-iommu") ? "intel" :
+                                    g_str_equal(driver, "amd-iommu") ? "amd" : "virtio");
+                return FALSE;
+            }
+            if (g_strv_contains(pciDrivers, driver) || g_str_has_suffix(driver, "-pci") ||
+                strstr(value, "addr=") || strstr(value, "\"addr\"")) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("<qemu:commandline> adds the PCI device '%1$s' behind libvirt's back, where the plan cannot see it; describe it as a device element in <devices> instead, so that it is planned"),
+                            driver);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 gboolean
 ppQemuDomainCheckLibvirt(const PpDomainDef *def, const PpQemuMachine *machine, GError **error)
 {
@@ -473,6 +568,8 @@ ppQemuDomainCheckLibvirt(const PpDomainDef *def, const PpQemuMachine *machine, G
                     def->virtType ? def->virtType : "");
         return FALSE;
     }
+    if (!ppQemuDomainCheckCommandline(def, error))
+        return FALSE;
     /* "ACPI requires UEFI on this architecture" (riscv64 virt is accepted). */
     if (machine->kind == PP_QEMU_MACHINE_ARM_VIRT && def->acpi &&
         def->firmware != PP_FIRMWARE_EFI) {

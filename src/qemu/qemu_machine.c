@@ -183,8 +183,62 @@ ppQemuMachineLookup(const char *arch, const char *machine, GError **error)
     return ret;
 }
 
+/*
+ * Architectures libvirt runs under QEMU whose buses are not PCI topologies
+ * this tool plans: s390x has CCW devices, ppc64 sPAPR PHBs.
+ */
+static const char *const ppQemuArchOutOfScope[] = { "s390x", "ppc64", "ppc64le", "ppc", NULL };
+
+/* The family of a machine type whatever its version or distribution
+ * suffix (pc-q35-8.2, pc-q35-rhel9.2.0, pc-i440fx-8.0, pc-1.2, virt-8.0),
+ * or NULL. */
+static const PpQemuMachine *
+ppQemuMachineFindFamily(const char *arch, const char *machine)
+{
+    gboolean x86 = g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686");
+    gboolean arm = g_str_equal(arch, "aarch64") || g_str_equal(arch, "armv7l");
+
+    if (!machine)
+        return ppQemuMachineFind(arch, machine);
+    if (x86 && g_str_has_prefix(machine, "pc-q35-"))
+        return &ppQemuMachines[PP_QEMU_MACHINE_Q35];
+    if (x86 && (g_str_has_prefix(machine, "pc-i440fx-") ||
+                (g_str_has_prefix(machine, "pc-") && g_ascii_isdigit(machine[3]))))
+        return &ppQemuMachines[PP_QEMU_MACHINE_I440FX];
+    if (arm && g_str_has_prefix(machine, "virt-"))
+        return &ppQemuMachines[PP_QEMU_MACHINE_ARM_VIRT];
+    return NULL;
+}
+
+const PpQemuMachine *
+ppQemuMachineFamilyFromDef(const PpDomainDef *def, char **ret_warning, GError **error)
+{
+    const char *arch = def->arch ? def->arch : "x86_64";
+    const PpQemuMachine *ret;
+
+    if (ret_warning)
+        *ret_warning = NULL;
+    if (g_strv_contains(ppQemuArchOutOfScope, arch)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_UNSUPPORTED,
+                    _("Architecture '%1$s' is out of scope: virt-pciplan plans the PCI topology of x86_64 (q35, pc), aarch64 (virt) and riscv64 (virt) domains only"),
+                    arch);
+        return NULL;
+    }
+    if ((ret = ppQemuMachineFind(arch, def->machine)))
+        return ret;
+    if (!(ret = ppQemuMachineFindFamily(arch, def->machine)))
+        return ppQemuMachineLookup(arch, def->machine, error);
+    /* A versioned or distribution machine type of a family planned here:
+     * planned by QEMU 7.2's rules for that family, which is all the policy
+     * built in; newer QEMUs may place some devices differently. */
+    if (ret_warning)
+        *ret_warning = g_strdup_printf(_("Machine type '%1$s' is not one of QEMU 7.2, whose placement policy virt-pciplan has built in: planned as '%2$s' by QEMU 7.2's rules"),
+                                       def->machine, ret->alias);
+    return ret;
+}
+
 const PpQemuMachine *
 ppQemuMachineFromDef(const PpDomainDef *def, GError **error)
 {
-    return ppQemuMachineLookup(def->arch, def->machine, error);
+    return ppQemuMachineFamilyFromDef(def, NULL, error);
 }

@@ -14,6 +14,8 @@ ppPlanFree(PpPlan *plan)
         g_array_unref(plan->additions);
     if (plan->degraded)
         g_ptr_array_unref(plan->degraded);
+    if (plan->warnings)
+        g_ptr_array_unref(plan->warnings);
     g_free(plan);
 }
 
