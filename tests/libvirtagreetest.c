@@ -347,6 +347,11 @@ static const struct {
     { "parity-rootport-noindex-first", "pcie-root and indexes for toss-in root ports" },
     { "parity-aarch64-rootport-noindex", "pcie-root and an index for a toss-in root port" },
     { "parity-pc-pci-bridge-noindex", "pci-root and an index for a toss-in pci-bridge" },
+    /* libvirt 9.0 adds only root ports, one per device, and fails past
+     * the root bus; the plan adds a switch and SHPC bridges (issue 11). */
+    { "argv-q35-virtio-255", "a switch and a pcie-to-pci-bridge for 255 virtio NICs" },
+    { "q35-virtio-255-no-hints", "a switch and a pcie-to-pci-bridge for 255 virtio NICs" },
+    { "q35-virtio-300-no-hints", "a switch and SHPC bridges for 300 virtio NICs" },
     { NULL, NULL },
 };
 
