@@ -108,11 +108,13 @@ char **ppQemuCommandLineParse(const char *text, PpQemuFormat format, GError **er
  * ppQemuJSONObjectParse:
  * @text: a JSON object, as in -device '{...}' or a QMP reply
  *
- * Reads the members of the top-level object: strings are unescaped,
- * numbers, true, false and null are kept as written, and nested objects
- * and arrays are kept as their JSON text.
+ * Reads the members of the top-level object with json-glib: strings are
+ * unescaped; numbers, true, false, null, nested objects and arrays are
+ * their compact JSON text as json-glib writes it (1.5e3 becomes 1500.0).
  *
  * Returns: (transfer full) member name -> value (both char *), or NULL
- * with a PP_ERROR_CONFIG @error for malformed JSON or a duplicate member.
+ * with a PP_ERROR_CONFIG @error for malformed JSON, a root that is not an
+ * object, a member twice in one object (QEMU refuses that too) or nesting
+ * deeper than 64 levels.
  */
 GHashTable *ppQemuJSONObjectParse(const char *text, GError **error);

@@ -3,36 +3,25 @@
  *
  * Writing: ordered properties, as libvirt 9.0 writes -device '{...}'.
  * Reading: the members of one object, enough for -device options and QMP
- * replies; GLib has no JSON, and no other module needs one.
+ * replies. Both through json-glib: a JsonObject keeps its members in the
+ * order they were first set (a member set again keeps its place, as a
+ * libvirt virJSONValue object cannot hold a key twice), and its
+ * generator writes the compact form libvirt writes ({"a":1,"b":"x"}).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "qemu_commandpriv.h"
 #include "pperror.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 /* Nesting deeper than this is not a -device option or a QMP reply. */
 #define PP_QEMU_JSON_MAX_DEPTH 64
 
-typedef struct {
-    char *key;
-    char *json;  /* the value as JSON text */
-    char *str;   /* the value of a string property, else NULL */
-} PpQemuProp;
-
 struct _PpQemuProps {
-    GPtrArray *props; /* PpQemuProp * */
+    JsonObject *obj;
 };
-
-static void
-ppQemuPropFree(PpQemuProp *prop)
-{
-    g_free(prop->key);
-    g_free(prop->json);
-    g_free(prop->str);
-    g_free(prop);
-}
 
 /**
  * ppQemuPropsNew:
@@ -43,7 +32,7 @@ ppQemuPropsNew(void)
 {
     PpQemuProps *props = g_new0(PpQemuProps, 1);
 
-    props->props = g_ptr_array_new_with_free_func((GDestroyNotify)ppQemuPropFree);
+    props->obj = json_object_new();
     return props;
 }
 
@@ -52,122 +41,59 @@ ppQemuPropsFree(PpQemuProps *props)
 {
     if (!props)
         return;
-    g_ptr_array_unref(props->props);
+    json_object_unref(props->obj);
     g_free(props);
-}
-
-static void
-ppQemuJSONAppendString(GString *out, const char *str)
-{
-    const char *p;
-
-    g_string_append_c(out, '"');
-    for (p = str; *p; p++) {
-        guchar c = (guchar)*p;
-
-        if (c == '"' || c == '\\')
-            g_string_append_printf(out, "\\%c", c);
-        else if (c < 0x20)
-            g_string_append_printf(out, "\\u%04x", c);
-        else
-            g_string_append_c(out, (char)c);
-    }
-    g_string_append_c(out, '"');
-}
-
-/* Properties keep their first position when set again, as a JSON object
- * built by libvirt's virJSONValueObjectAdd* cannot hold a key twice. */
-static void
-ppQemuPropsSet(PpQemuProps *props, const char *key, char *json, const char *str)
-{
-    PpQemuProp *prop;
-    guint i;
-
-    for (i = 0; i < props->props->len; i++) {
-        prop = g_ptr_array_index(props->props, i);
-        if (g_str_equal(prop->key, key)) {
-            g_free(prop->json);
-            g_free(prop->str);
-            prop->json = json;
-            prop->str = g_strdup(str);
-            return;
-        }
-    }
-    prop = g_new0(PpQemuProp, 1);
-    prop->key = g_strdup(key);
-    prop->json = json;
-    prop->str = g_strdup(str);
-    g_ptr_array_add(props->props, prop);
 }
 
 void
 ppQemuPropsAddStr(PpQemuProps *props, const char *key, const char *value)
 {
-    GString *json = g_string_new(NULL);
-
-    ppQemuJSONAppendString(json, value);
-    ppQemuPropsSet(props, key, g_string_free(json, FALSE), value);
+    json_object_set_string_member(props->obj, key, value);
 }
 
+/* json-glib holds integers as gint64. Every unsigned value written here
+ * is a size, an address or a count from the domain XML, which libvirt
+ * 9.0 itself bounds below 2^63 (it parses sizes as unsigned long long
+ * KiB and refuses overflow when scaling to bytes); a larger one cannot
+ * reach this point, and is clamped rather than wrapped if it ever did. */
 void
 ppQemuPropsAddUInt(PpQemuProps *props, const char *key, guint64 value)
 {
-    ppQemuPropsSet(props, key, g_strdup_printf("%" G_GUINT64_FORMAT, value), NULL);
+    json_object_set_int_member(props->obj, key, (gint64)MIN(value, (guint64)G_MAXINT64));
 }
 
 void
 ppQemuPropsAddInt(PpQemuProps *props, const char *key, gint64 value)
 {
-    ppQemuPropsSet(props, key, g_strdup_printf("%" G_GINT64_FORMAT, value), NULL);
+    json_object_set_int_member(props->obj, key, value);
 }
 
 void
 ppQemuPropsAddBool(PpQemuProps *props, const char *key, gboolean value)
 {
-    ppQemuPropsSet(props, key, g_strdup(value ? "true" : "false"), NULL);
+    json_object_set_boolean_member(props->obj, key, value);
 }
 
 void
 ppQemuPropsAddNull(PpQemuProps *props, const char *key)
 {
-    ppQemuPropsSet(props, key, g_strdup("null"), NULL);
+    json_object_set_null_member(props->obj, key);
 }
 
 void
 ppQemuPropsRemove(PpQemuProps *props, const char *key)
 {
-    guint i;
-
-    for (i = 0; i < props->props->len; i++) {
-        PpQemuProp *prop = g_ptr_array_index(props->props, i);
-
-        if (g_str_equal(prop->key, key)) {
-            g_ptr_array_remove_index(props->props, i);
-            return;
-        }
-    }
-}
-
-static const PpQemuProp *
-ppQemuPropsFind(const PpQemuProps *props, const char *key)
-{
-    guint i;
-
-    for (i = 0; i < props->props->len; i++) {
-        const PpQemuProp *prop = g_ptr_array_index(props->props, i);
-
-        if (g_str_equal(prop->key, key))
-            return prop;
-    }
-    return NULL;
+    json_object_remove_member(props->obj, key);
 }
 
 const char *
 ppQemuPropsGetStr(const PpQemuProps *props, const char *key)
 {
-    const PpQemuProp *prop = ppQemuPropsFind(props, key);
+    JsonNode *node = json_object_get_member(props->obj, key);
 
-    return prop ? prop->str : NULL;
+    if (!node || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_STRING)
+        return NULL;
+    return json_node_get_string(node);
 }
 
 /**
@@ -178,290 +104,125 @@ ppQemuPropsGetStr(const PpQemuProps *props, const char *key)
 char *
 ppQemuPropsFormat(const PpQemuProps *props)
 {
-    GString *out = g_string_new("{");
-    guint i;
+    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), props->obj);
 
-    for (i = 0; i < props->props->len; i++) {
-        const PpQemuProp *prop = g_ptr_array_index(props->props, i);
-
-        if (i > 0)
-            g_string_append_c(out, ',');
-        ppQemuJSONAppendString(out, prop->key);
-        g_string_append_c(out, ':');
-        g_string_append(out, prop->json);
-    }
-    g_string_append_c(out, '}');
-    return g_string_free(out, FALSE);
+    return json_to_string(node, FALSE);
 }
 
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 
+/*
+ * json-glib's parser keeps the last of two members with the same name,
+ * where QEMU refuses the object ("Duplicate key"); it also has no depth
+ * limit. Its signals tell both: each object's members as they are read,
+ * and each object's end, when the member count must equal its size.
+ */
 typedef struct {
-    const char *text;
-    const char *p;
-} PpQemuJSONReader;
+    GHashTable *counts; /* JsonObject * -> members read */
+    guint depth;
+    guint maxDepth;
+    char *duplicate;    /* the first member seen twice */
+} PpQemuJSONCheck;
 
-static gboolean
-ppQemuJSONFail(PpQemuJSONReader *r, GError **error)
+static void
+ppQemuJSONObjectStart(JsonParser *parser G_GNUC_UNUSED, PpQemuJSONCheck *check)
 {
-    g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                _("Malformed JSON at offset %1$u of '%2$s'"),
-                (guint)(r->p - r->text), r->text);
-    return FALSE;
+    check->maxDepth = MAX(check->maxDepth, ++check->depth);
 }
 
 static void
-ppQemuJSONSkipSpace(PpQemuJSONReader *r)
+ppQemuJSONArrayStart(JsonParser *parser G_GNUC_UNUSED, PpQemuJSONCheck *check)
 {
-    while (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')
-        r->p++;
+    check->maxDepth = MAX(check->maxDepth, ++check->depth);
 }
 
-static gboolean
-ppQemuJSONReadHex4(PpQemuJSONReader *r, gunichar *ret)
+static void
+ppQemuJSONArrayEnd(JsonParser *parser G_GNUC_UNUSED,
+                   JsonArray *array G_GNUC_UNUSED,
+                   PpQemuJSONCheck *check)
 {
-    gunichar val = 0;
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        int digit = g_ascii_xdigit_value(r->p[i]);
-
-        if (digit < 0)
-            return FALSE;
-        val = (val << 4) | (gunichar)digit;
-    }
-    r->p += 4;
-    *ret = val;
-    return TRUE;
+    check->depth--;
 }
 
-/* A \u escape, with a UTF-16 surrogate pair when there is one. */
-static gboolean
-ppQemuJSONReadUnicode(PpQemuJSONReader *r, GString *out)
+static void
+ppQemuJSONObjectMember(JsonParser *parser G_GNUC_UNUSED,
+                       JsonObject *object,
+                       const char *name,
+                       PpQemuJSONCheck *check)
 {
-    gunichar hi;
-    gunichar lo;
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(check->counts, object)) + 1;
 
-    if (!ppQemuJSONReadHex4(r, &hi))
-        return FALSE;
-    if (hi >= 0xdc00 && hi <= 0xdfff)
-        return FALSE;
-    if (hi >= 0xd800 && hi <= 0xdbff) {
-        if (r->p[0] != '\\' || r->p[1] != 'u')
-            return FALSE;
-        r->p += 2;
-        if (!ppQemuJSONReadHex4(r, &lo) || lo < 0xdc00 || lo > 0xdfff)
-            return FALSE;
-        hi = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
-    }
-    if (hi == 0)
-        return FALSE;
-    g_string_append_unichar(out, hi);
-    return TRUE;
+    g_hash_table_insert(check->counts, object, GUINT_TO_POINTER(n));
+    if (!check->duplicate && n > json_object_get_size(object))
+        check->duplicate = g_strdup(name);
 }
 
-static gboolean
-ppQemuJSONReadEscape(PpQemuJSONReader *r, GString *out)
+static void
+ppQemuJSONObjectEnd(JsonParser *parser G_GNUC_UNUSED,
+                    JsonObject *object,
+                    PpQemuJSONCheck *check)
 {
-    static const char from[] = "\"\\/bfnrt";
-    static const char to[] = "\"\\/\b\f\n\r\t";
-    const char *hit;
-    char c = *r->p++;
-
-    if (c == 'u')
-        return ppQemuJSONReadUnicode(r, out);
-    if (c == '\0' || !(hit = strchr(from, c)))
-        return FALSE;
-    g_string_append_c(out, to[hit - from]);
-    return TRUE;
+    check->depth--;
+    g_hash_table_remove(check->counts, object);
 }
 
-static gboolean
-ppQemuJSONReadString(PpQemuJSONReader *r, GString *out, GError **error)
-{
-    if (*r->p != '"')
-        return ppQemuJSONFail(r, error);
-    r->p++;
-    while (*r->p != '"') {
-        if (*r->p == '\0' || (guchar)*r->p < 0x20)
-            return ppQemuJSONFail(r, error);
-        if (*r->p == '\\') {
-            r->p++;
-            if (!ppQemuJSONReadEscape(r, out))
-                return ppQemuJSONFail(r, error);
-            continue;
-        }
-        g_string_append_c(out, *r->p++);
-    }
-    r->p++;
-    return TRUE;
-}
-
-static gboolean ppQemuJSONSkipValue(PpQemuJSONReader *r, guint depth, GError **error);
-
-/* An object or array; @close is '}' or ']'. */
-static gboolean
-ppQemuJSONSkipContainer(PpQemuJSONReader *r, char close, guint depth, GError **error)
-{
-    g_autoptr(GString) key = g_string_new(NULL);
-
-    if (depth >= PP_QEMU_JSON_MAX_DEPTH) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("JSON nested deeper than %1$d levels at offset %2$u of '%3$s'; no -device needs that many: flatten it"),
-                    PP_QEMU_JSON_MAX_DEPTH, (guint)(r->p - r->text), r->text);
-        return FALSE;
-    }
-    r->p++;
-    ppQemuJSONSkipSpace(r);
-    if (*r->p == close) {
-        r->p++;
-        return TRUE;
-    }
-    for (;;) {
-        if (close == '}') {
-            if (!ppQemuJSONReadString(r, key, error))
-                return FALSE;
-            ppQemuJSONSkipSpace(r);
-            if (*r->p++ != ':')
-                return ppQemuJSONFail(r, error);
-        }
-        if (!ppQemuJSONSkipValue(r, depth + 1, error))
-            return FALSE;
-        ppQemuJSONSkipSpace(r);
-        if (*r->p == close) {
-            r->p++;
-            return TRUE;
-        }
-        if (*r->p++ != ',')
-            return ppQemuJSONFail(r, error);
-        ppQemuJSONSkipSpace(r);
-    }
-}
-
-static gboolean
-ppQemuJSONSkipScalar(PpQemuJSONReader *r, GError **error)
-{
-    static const char *const words[] = { "true", "false", "null" };
-    const char *start = r->p;
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(words); i++) {
-        if (g_str_has_prefix(r->p, words[i])) {
-            r->p += strlen(words[i]);
-            return TRUE;
-        }
-    }
-    if (*r->p == '-')
-        r->p++;
-    if (!g_ascii_isdigit(*r->p))
-        return ppQemuJSONFail(r, error);
-    while (g_ascii_isdigit(*r->p) || *r->p == '.' || *r->p == 'e' || *r->p == 'E' ||
-           ((*r->p == '+' || *r->p == '-') && (r->p[-1] == 'e' || r->p[-1] == 'E')))
-        r->p++;
-    return r->p > start;
-}
-
-static gboolean
-ppQemuJSONSkipValue(PpQemuJSONReader *r, guint depth, GError **error)
-{
-    g_autoptr(GString) ignored = NULL;
-
-    ppQemuJSONSkipSpace(r);
-    switch (*r->p) {
-    case '{':
-        return ppQemuJSONSkipContainer(r, '}', depth, error);
-    case '[':
-        return ppQemuJSONSkipContainer(r, ']', depth, error);
-    case '"':
-        ignored = g_string_new(NULL);
-        return ppQemuJSONReadString(r, ignored, error);
-    default:
-        return ppQemuJSONSkipScalar(r, error);
-    }
-}
-
-/* One member value: strings unescaped, anything else as its JSON text. */
+/* One member value: strings unescaped, anything else as compact JSON. */
 static char *
-ppQemuJSONReadMemberValue(PpQemuJSONReader *r, GError **error)
+ppQemuJSONMemberText(JsonNode *node)
 {
-    const char *start;
-
-    ppQemuJSONSkipSpace(r);
-    if (*r->p == '"') {
-        g_autoptr(GString) str = g_string_new(NULL);
-
-        if (!ppQemuJSONReadString(r, str, error))
-            return NULL;
-        return g_strdup(str->str);
-    }
-    start = r->p;
-    if (!ppQemuJSONSkipValue(r, 1, error))
-        return NULL;
-    return g_strndup(start, r->p - start);
-}
-
-static gboolean
-ppQemuJSONReadMember(PpQemuJSONReader *r, GHashTable *members, GError **error)
-{
-    g_autoptr(GString) key = g_string_new(NULL);
-    char *value;
-
-    if (!ppQemuJSONReadString(r, key, error))
-        return FALSE;
-    ppQemuJSONSkipSpace(r);
-    if (*r->p++ != ':')
-        return ppQemuJSONFail(r, error);
-    if (!(value = ppQemuJSONReadMemberValue(r, error)))
-        return FALSE;
-    if (g_hash_table_contains(members, key->str)) {
-        g_free(value);
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("The JSON object '%1$s' has the member '%2$s' twice"), r->text, key->str);
-        return FALSE;
-    }
-    g_hash_table_insert(members, g_strdup(key->str), value);
-    return TRUE;
-}
-
-static gboolean
-ppQemuJSONReadObject(PpQemuJSONReader *r, GHashTable *members, GError **error)
-{
-    ppQemuJSONSkipSpace(r);
-    if (*r->p++ != '{')
-        return ppQemuJSONFail(r, error);
-    ppQemuJSONSkipSpace(r);
-    if (*r->p == '}') {
-        r->p++;
-        return TRUE;
-    }
-    for (;;) {
-        if (!ppQemuJSONReadMember(r, members, error))
-            return FALSE;
-        ppQemuJSONSkipSpace(r);
-        if (*r->p == '}') {
-            r->p++;
-            return TRUE;
-        }
-        if (*r->p++ != ',')
-            return ppQemuJSONFail(r, error);
-        ppQemuJSONSkipSpace(r);
-    }
+    if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+        return g_strdup(json_node_get_string(node));
+    return json_to_string(node, FALSE);
 }
 
 GHashTable *
 ppQemuJSONObjectParse(const char *text, GError **error)
 {
-    g_autoptr(GHashTable) members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                                          g_free);
-    PpQemuJSONReader r = { text, text };
+    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(GHashTable) members = NULL;
+    g_autoptr(GHashTable) counts = g_hash_table_new(NULL, NULL);
+    g_autoptr(GError) err = NULL;
+    PpQemuJSONCheck check = { counts, 0, 0, NULL };
+    g_autofree char *duplicate = NULL;
+    JsonNode *root;
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
 
-    if (!ppQemuJSONReadObject(&r, members, error))
-        return NULL;
-    ppQemuJSONSkipSpace(&r);
-    if (*r.p != '\0') {
-        ppQemuJSONFail(&r, error);
+    g_signal_connect(parser, "object-start", G_CALLBACK(ppQemuJSONObjectStart), &check);
+    g_signal_connect(parser, "array-start", G_CALLBACK(ppQemuJSONArrayStart), &check);
+    g_signal_connect(parser, "array-end", G_CALLBACK(ppQemuJSONArrayEnd), &check);
+    g_signal_connect(parser, "object-member", G_CALLBACK(ppQemuJSONObjectMember), &check);
+    g_signal_connect(parser, "object-end", G_CALLBACK(ppQemuJSONObjectEnd), &check);
+    if (!json_parser_load_from_data(parser, text, -1, &err)) {
+        g_free(check.duplicate);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("Malformed JSON '%1$s': %2$s"), text,
+                    err->message);
         return NULL;
     }
+    duplicate = check.duplicate;
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("Malformed JSON '%1$s': not an object"),
+                    text);
+        return NULL;
+    }
+    if (duplicate) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The JSON object '%1$s' has the member '%2$s' twice"), text, duplicate);
+        return NULL;
+    }
+    if (check.maxDepth > PP_QEMU_JSON_MAX_DEPTH) {
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                    _("The JSON object '%1$s' nests deeper than %2$d levels"), text,
+                    PP_QEMU_JSON_MAX_DEPTH);
+        return NULL;
+    }
+
+    members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    json_object_iter_init(&iter, json_node_get_object(root));
+    while (json_object_iter_next(&iter, &name, &value))
+        g_hash_table_insert(members, g_strdup(name), ppQemuJSONMemberText(value));
     return g_steal_pointer(&members);
 }
