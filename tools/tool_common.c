@@ -16,6 +16,7 @@
 #include "qemu_explain.h"
 
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 int
@@ -42,6 +43,62 @@ ppToolReportError(const GError *error)
         break;
     }
     return PP_EXIT_INTERNAL;
+}
+
+/* Returns: the error class of the JSON errors: the PP_ERROR classes, and
+ * "usage" for the command line. */
+static const char *
+ppToolErrorClass(const GError *error)
+{
+    if (error->domain == G_OPTION_ERROR)
+        return "usage";
+    if (error->domain != PP_ERROR)
+        return "internal";
+    return ppErrorCodeToString((PpErrorCode)error->code);
+}
+
+static void
+ppToolJsonMember(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+int
+ppToolReportErrorJson(const GError *error)
+{
+    g_autoptr(JsonBuilder) b = NULL;
+    g_autoptr(JsonGenerator) gen = NULL;
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+    int status = ppToolReportError(error);
+
+    if (!error)
+        return status;
+    b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "error");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "code");
+    json_builder_add_int_value(b, status);
+    ppToolJsonMember(b, "class", ppToolErrorClass(error));
+    ppToolJsonMember(b, "message", error->message);
+    ppToolJsonMember(b, "device", ppErrorGetDevice(error));
+    ppToolJsonMember(b, "hint", ppErrorGetHint(error));
+    ppToolJsonMember(b, "fix", ppErrorGetFix(error));
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
+    fflush(stdout);
+    return status;
 }
 
 gboolean

@@ -24,6 +24,12 @@ typedef enum {
 /* Print @error (if any) the one way the CLI prints errors, and map its
  * class to an exit status. */
 int ppToolReportError(const GError *error);
+/*
+ * As ppToolReportError(), and also writes the error to standard output as
+ * JSON (docs/json.md): {"error": {"code": EXIT, "class": ..., "message":
+ * ..., "device": ..., "hint": ..., "fix": ...}}.
+ */
+int ppToolReportErrorJson(const GError *error);
 
 /* Write @data to @path atomically, or to standard output for NULL or "-". */
 gboolean ppToolWriteOutput(const char *path, const char *data, gsize len, GError **error);

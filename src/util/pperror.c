@@ -5,10 +5,112 @@
  */
 #include "pperror.h"
 
+typedef struct {
+    char *device;
+    char *hint;
+    char *fix;
+} PpErrorPrivate;
+
+/* The private data sits before the GError, aligned as GLib lays it out
+ * (what G_DEFINE_EXTENDED_ERROR computes, gerror.h). */
+static PpErrorPrivate *
+ppErrorPrivateOf(const GError *error)
+{
+    const gsize align = 2 * sizeof(gsize);
+    const gsize size = (sizeof(PpErrorPrivate) + (align - 1)) & -align;
+
+    return (PpErrorPrivate *)((guint8 *)error - size);
+}
+
+static PpErrorPrivate *
+ppErrorGetPrivate(const GError *error)
+{
+    if (!error || error->domain != PP_ERROR)
+        return NULL;
+    return ppErrorPrivateOf(error);
+}
+
+static void
+ppErrorPrivateInit(GError *error)
+{
+    PpErrorPrivate *priv = ppErrorPrivateOf(error);
+
+    priv->device = priv->hint = priv->fix = NULL;
+}
+
+static void
+ppErrorPrivateCopy(const GError *src, GError *dest)
+{
+    const PpErrorPrivate *from = ppErrorPrivateOf(src);
+    PpErrorPrivate *to = ppErrorPrivateOf(dest);
+
+    to->device = g_strdup(from->device);
+    to->hint = g_strdup(from->hint);
+    to->fix = g_strdup(from->fix);
+}
+
+static void
+ppErrorPrivateClear(GError *error)
+{
+    PpErrorPrivate *priv = ppErrorPrivateOf(error);
+
+    g_clear_pointer(&priv->device, g_free);
+    g_clear_pointer(&priv->hint, g_free);
+    g_clear_pointer(&priv->fix, g_free);
+}
+
 GQuark
 ppErrorQuark(void)
 {
-    return g_quark_from_static_string("virt-pciplan-error-quark");
+    static gsize quark;
+
+    if (g_once_init_enter(&quark)) {
+        GQuark q = g_error_domain_register_static("virt-pciplan-error-quark",
+                                                  sizeof(PpErrorPrivate), ppErrorPrivateInit,
+                                                  ppErrorPrivateCopy, ppErrorPrivateClear);
+
+        g_once_init_leave(&quark, q);
+    }
+    return (GQuark)quark;
+}
+
+void
+ppErrorSetDetails(GError *error, const char *device, const char *hint, const char *fix)
+{
+    PpErrorPrivate *priv = ppErrorGetPrivate(error);
+
+    if (!priv)
+        return;
+    g_free(priv->device);
+    g_free(priv->hint);
+    g_free(priv->fix);
+    priv->device = g_strdup(device);
+    priv->hint = g_strdup(hint);
+    priv->fix = g_strdup(fix);
+}
+
+const char *
+ppErrorGetDevice(const GError *error)
+{
+    PpErrorPrivate *priv = ppErrorGetPrivate(error);
+
+    return priv ? priv->device : NULL;
+}
+
+const char *
+ppErrorGetHint(const GError *error)
+{
+    PpErrorPrivate *priv = ppErrorGetPrivate(error);
+
+    return priv ? priv->hint : NULL;
+}
+
+const char *
+ppErrorGetFix(const GError *error)
+{
+    PpErrorPrivate *priv = ppErrorGetPrivate(error);
+
+    return priv ? priv->fix : NULL;
 }
 
 const char *

@@ -27,3 +27,17 @@ typedef enum {
 
 GQuark ppErrorQuark(void);
 const char *ppErrorCodeToString(PpErrorCode code);
+
+/*
+ * What a machine reader of an error needs besides the message (the JSON
+ * errors of the CLI): the device it is about, named as the user can find
+ * it (alias, MAC or target dev), the hint involved, and how to change the
+ * XML. Each is optional; errors of the PP_ERROR domain carry them as
+ * GLib's extended error data (g_error_domain_register_static), so they
+ * travel with g_propagate_error() and g_error_copy().
+ */
+void ppErrorSetDetails(GError *error, const char *device, const char *hint, const char *fix);
+/* (transfer none) (nullable) the details, NULL when not set or not PP_ERROR */
+const char *ppErrorGetDevice(const GError *error);
+const char *ppErrorGetHint(const GError *error);
+const char *ppErrorGetFix(const GError *error);
