@@ -828,7 +828,8 @@ ppDomainDefFormat(const PpDomainDef *def, gsize *ret_len, GError **error)
 
         if (edit->offset < pos) {
             g_set_error(error, PP_ERROR, PP_ERROR_INTERNAL,
-                        _("Overlapping edits at offset %1$" G_GSIZE_FORMAT), edit->offset);
+                        /* no G_GSIZE_FORMAT inside _(): xgettext would cut the msgid there */
+                        _("Overlapping edits at offset %1$lu"), (unsigned long)edit->offset);
             return NULL;
         }
         g_string_append_len(out, def->text + pos, edit->offset - pos);

@@ -50,8 +50,9 @@ ppFileReadStreamBounded(int fd,
             break;
         if (buf->len + (gsize)got > maxlen) {
             g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                        _("Input '%1$s' is larger than the limit of %2$" G_GSIZE_FORMAT " bytes"),
-                        name, maxlen);
+                        /* no G_GSIZE_FORMAT inside _(): xgettext would cut the msgid there */
+                        _("Input '%1$s' is larger than the limit of %2$lu bytes"),
+                        name, (unsigned long)maxlen);
             return FALSE;
         }
         g_byte_array_append(buf, chunk, got);
