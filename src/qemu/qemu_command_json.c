@@ -113,37 +113,52 @@ ppQemuPropsFormat(const PpQemuProps *props)
 /* Reading                                                             */
 
 /*
+ * json-glib's parser recurses once per nesting level with no limit, so a
+ * hostile "[[[[..." of the input size limit would exhaust the stack: the
+ * depth is checked before it parses, skipping strings (with their
+ * escapes) as JSON defines them.
+ */
+static gboolean
+ppQemuJSONCheckDepth(const char *text, GError **error)
+{
+    const char *p;
+    gboolean inString = FALSE;
+    guint depth = 0;
+
+    for (p = text; *p; p++) {
+        if (inString) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                inString = FALSE;
+            continue;
+        }
+        if (*p == '"') {
+            inString = TRUE;
+        } else if (*p == '{' || *p == '[') {
+            if (++depth > PP_QEMU_JSON_MAX_DEPTH) {
+                g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
+                            _("JSON nested deeper than %1$d levels at offset %2$u of '%3$s'"),
+                            PP_QEMU_JSON_MAX_DEPTH, (guint)(p - text), text);
+                return FALSE;
+            }
+        } else if ((*p == '}' || *p == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return TRUE;
+}
+
+/*
  * json-glib's parser keeps the last of two members with the same name,
- * where QEMU refuses the object ("Duplicate key"); it also has no depth
- * limit. Its signals tell both: each object's members as they are read,
- * and each object's end, when the member count must equal its size.
+ * where QEMU refuses the object ("Duplicate key"). Its signals tell: each
+ * object's members as they are read, and each object's end, when the
+ * member count must equal its size.
  */
 typedef struct {
     GHashTable *counts; /* JsonObject * -> members read */
-    guint depth;
-    guint maxDepth;
     char *duplicate;    /* the first member seen twice */
 } PpQemuJSONCheck;
-
-static void
-ppQemuJSONObjectStart(JsonParser *parser G_GNUC_UNUSED, PpQemuJSONCheck *check)
-{
-    check->maxDepth = MAX(check->maxDepth, ++check->depth);
-}
-
-static void
-ppQemuJSONArrayStart(JsonParser *parser G_GNUC_UNUSED, PpQemuJSONCheck *check)
-{
-    check->maxDepth = MAX(check->maxDepth, ++check->depth);
-}
-
-static void
-ppQemuJSONArrayEnd(JsonParser *parser G_GNUC_UNUSED,
-                   JsonArray *array G_GNUC_UNUSED,
-                   PpQemuJSONCheck *check)
-{
-    check->depth--;
-}
 
 static void
 ppQemuJSONObjectMember(JsonParser *parser G_GNUC_UNUSED,
@@ -163,7 +178,6 @@ ppQemuJSONObjectEnd(JsonParser *parser G_GNUC_UNUSED,
                     JsonObject *object,
                     PpQemuJSONCheck *check)
 {
-    check->depth--;
     g_hash_table_remove(check->counts, object);
 }
 
@@ -183,16 +197,15 @@ ppQemuJSONObjectParse(const char *text, GError **error)
     g_autoptr(GHashTable) members = NULL;
     g_autoptr(GHashTable) counts = g_hash_table_new(NULL, NULL);
     g_autoptr(GError) err = NULL;
-    PpQemuJSONCheck check = { counts, 0, 0, NULL };
+    PpQemuJSONCheck check = { counts, NULL };
     g_autofree char *duplicate = NULL;
     JsonNode *root;
     JsonObjectIter iter;
     const char *name;
     JsonNode *value;
 
-    g_signal_connect(parser, "object-start", G_CALLBACK(ppQemuJSONObjectStart), &check);
-    g_signal_connect(parser, "array-start", G_CALLBACK(ppQemuJSONArrayStart), &check);
-    g_signal_connect(parser, "array-end", G_CALLBACK(ppQemuJSONArrayEnd), &check);
+    if (!ppQemuJSONCheckDepth(text, error))
+        return NULL;
     g_signal_connect(parser, "object-member", G_CALLBACK(ppQemuJSONObjectMember), &check);
     g_signal_connect(parser, "object-end", G_CALLBACK(ppQemuJSONObjectEnd), &check);
     if (!json_parser_load_from_data(parser, text, -1, &err)) {
@@ -211,12 +224,6 @@ ppQemuJSONObjectParse(const char *text, GError **error)
     if (duplicate) {
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                     _("The JSON object '%1$s' has the member '%2$s' twice"), text, duplicate);
-        return NULL;
-    }
-    if (check.maxDepth > PP_QEMU_JSON_MAX_DEPTH) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
-                    _("The JSON object '%1$s' nests deeper than %2$d levels"), text,
-                    PP_QEMU_JSON_MAX_DEPTH);
         return NULL;
     }
 
