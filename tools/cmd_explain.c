@@ -8,7 +8,34 @@
 #include "virt-pciplan.h"
 #include <virt-pciplan/virt-pciplan.h>
 
+#include "qemu_explain.h"
+
 #include <stdio.h>
+#include <string.h>
+
+/* explain --format=json|dot: the library's formats of the plan. */
+static int
+ppCmdExplainFormat(const char *path, const PpPlanOptions *opts, const char *format)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpDomainDef) def = NULL;
+    g_autoptr(PpPlan) plan = NULL;
+    g_autofree char *out = NULL;
+    gboolean json = g_str_equal(format, "json");
+
+    if (!ppToolPlanFile(path, opts, &def, &plan, &err))
+        return json ? ppToolReportErrorJson(err) : ppToolReportError(err);
+    out = json ? ppQemuPlanExplainJson(def, plan) : ppQemuPlanExplainDot(def, plan);
+    if (json) {
+        char *nl = g_strconcat(out, "\n", NULL);
+
+        g_free(out);
+        out = nl;
+    }
+    if (!ppToolWriteOutput(NULL, out, strlen(out), &err))
+        return ppToolReportError(err);
+    return PP_EXIT_OK;
+}
 
 int
 ppCmdExplain(int argc, char **argv)
@@ -20,10 +47,16 @@ ppCmdExplain(int argc, char **argv)
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     int spares = -1;
     g_autofree char *ioReserve = NULL;
+    g_autofree char *format = NULL;
+    gboolean json = FALSE;
     GOptionEntry entries[] = {
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+          N_("Output format: text (default), json, or dot (graphviz)"), N_("FORMAT") },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+          N_("Same as --format=json; errors too are written as JSON"), NULL },
         { NULL }
     };
 
@@ -35,9 +68,20 @@ ppCmdExplain(int argc, char **argv)
         g_printerr(_("virt-pciplan explain: expected one input file (or '-'); see 'virt-pciplan explain --help'\n"));
         return PP_EXIT_USAGE;
     }
+    if (json) {
+        g_free(format);
+        format = g_strdup("json");
+    }
+    if (format && !g_str_equal(format, "text") && !g_str_equal(format, "json") &&
+        !g_str_equal(format, "dot")) {
+        g_printerr(_("virt-pciplan explain: --format takes text, json or dot\n"));
+        return PP_EXIT_USAGE;
+    }
     if (!ppToolCheckSpares("explain", spares, &opts) ||
         !ppToolCheckIOReserve("explain", ioReserve, &opts))
         return PP_EXIT_USAGE;
+    if (format && !g_str_equal(format, "text"))
+        return ppCmdExplainFormat(argv[1], &opts, format);
     virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
     if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))

@@ -8,6 +8,8 @@
 #include "domain_addr.h"
 #include "qemu_guest_io.h"
 
+#include <json-glib/json-glib.h>
+
 typedef struct {
     const PpDeviceDef *ctrl;   /* the controller providing the bus, NULL for an implicit root */
     GPtrArray *children;       /* PpDeviceDef on this bus, by slot and function */
@@ -208,8 +210,10 @@ ppExplainPrintGroups(const PpExplain *ex, GString *out)
     }
 }
 
+/* Free slots of the root bus the planner may use, and PCI buses in use:
+ * for the text and the JSON alike. */
 static void
-ppExplainPrintCapacity(const PpExplain *ex, GString *out)
+ppExplainCountCapacity(const PpExplain *ex, guint *ret_free, guint *ret_used)
 {
     const PpQemuMachine *machine = ex->plan->machine;
     const PpExplainBus *root = &ex->buses[0];
@@ -227,6 +231,18 @@ ppExplainPrintCapacity(const PpExplain *ex, GString *out)
     }
     for (i = 0; i < PP_PCI_MAX_BUSES; i++)
         used += ex->buses[i].ctrl != NULL;
+    *ret_free = free;
+    *ret_used = used;
+}
+
+static void
+ppExplainPrintCapacity(const PpExplain *ex, GString *out)
+{
+    const PpQemuMachine *machine = ex->plan->machine;
+    guint used = 0;
+    guint free = 0;
+
+    ppExplainCountCapacity(ex, &free, &used);
 
     g_string_append_printf(out, _("\nCapacity left:\n"));
     if (!ex->plan->hotplugWorks)
@@ -335,4 +351,331 @@ ppQemuPlanExplain(const PpDomainDef *def, const PpPlan *plan)
     if ((ioNote = ppQemuPlanDescribeIOReserve(plan)))
         g_string_append_printf(out, _("\nio-reserve: %1$s\n"), ioNote);
     return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* explain --format=json (shape: docs/json.md)                          */
+
+static gboolean
+ppExplainPortIsEmpty(const PpExplain *ex, const PpDeviceDef *dev)
+{
+    return ex->buses[dev->ctrl.index].children->len == 0 &&
+           (dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_ROOT_PORT ||
+            dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT);
+}
+
+static void
+ppExplainJsonDevice(JsonBuilder *b, const PpExplain *ex, const PpDeviceDef *dev)
+{
+    g_autofree char *what = ppDeviceDefDescribe(dev);
+    g_autofree char *addr = g_strdup_printf("%02x:%02x.%x", dev->addr.pci.bus,
+                                            dev->addr.pci.slot, dev->addr.pci.function);
+    const char *reason = g_hash_table_lookup(ex->reasons, dev);
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "address");
+    json_builder_add_string_value(b, addr);
+    json_builder_set_member_name(b, "device");
+    json_builder_add_string_value(b, what);
+    json_builder_set_member_name(b, "alias");
+    if (dev->alias)
+        json_builder_add_string_value(b, dev->alias);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "added");
+    json_builder_add_boolean_value(b, reason != NULL);
+    json_builder_set_member_name(b, "reason");
+    if (reason)
+        json_builder_add_string_value(b, reason);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "io-reserve-zero");
+    json_builder_add_boolean_value(b, dev->ioReserveZero);
+    if (dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.busNr >= 0) {
+        json_builder_set_member_name(b, "bus-nr");
+        json_builder_add_int_value(b, dev->ctrl.busNr);
+    }
+    if (dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.numaNode >= 0) {
+        json_builder_set_member_name(b, "numa-node");
+        json_builder_add_int_value(b, dev->ctrl.numaNode);
+    }
+    if (ppDeviceIsPCIControllerDef(dev)) {
+        guint i;
+        const PpExplainBus *bus = &ex->buses[dev->ctrl.index];
+
+        json_builder_set_member_name(b, "controller");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "model");
+        json_builder_add_string_value(b, ppPCIControllerModelToString(dev->ctrl.pciModel));
+        json_builder_set_member_name(b, "index");
+        json_builder_add_int_value(b, dev->ctrl.index);
+        json_builder_set_member_name(b, "hotplug");
+        json_builder_add_boolean_value(b, dev->ctrl.hotplug != PP_TRISTATE_NO);
+        json_builder_set_member_name(b, "empty-port");
+        json_builder_add_boolean_value(b, ppExplainPortIsEmpty(ex, dev));
+        json_builder_end_object(b);
+        json_builder_set_member_name(b, "children");
+        json_builder_begin_array(b);
+        for (i = 0; (guint)dev->ctrl.index != dev->addr.pci.bus && i < bus->children->len; i++)
+            ppExplainJsonDevice(b, ex, g_ptr_array_index(bus->children, i));
+        json_builder_end_array(b);
+    }
+    json_builder_end_object(b);
+}
+
+static void
+ppExplainJsonUInt(JsonBuilder *b, const char *name, guint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, (gint64)value);
+}
+
+static void
+ppExplainJsonWarning(JsonBuilder *b, const char *code, const char *address, const char *message)
+{
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "code");
+    json_builder_add_string_value(b, code);
+    json_builder_set_member_name(b, "address");
+    if (address)
+        json_builder_add_string_value(b, address);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "message");
+    json_builder_add_string_value(b, message);
+    json_builder_end_object(b);
+}
+
+static void
+ppExplainJsonCapacity(JsonBuilder *b, const PpExplain *ex)
+{
+    const PpQemuMachine *machine = ex->plan->machine;
+    guint free = 0;
+    guint used = 0;
+
+    ppExplainCountCapacity(ex, &free, &used);
+    json_builder_set_member_name(b, "capacity");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "hotplug");
+    json_builder_add_boolean_value(b, ex->plan->hotplugWorks);
+    ppExplainJsonUInt(b, "empty-root-ports", ex->emptyPorts[PP_CONTROLLER_MODEL_PCIE_ROOT_PORT]);
+    ppExplainJsonUInt(b, "empty-downstream-ports",
+                      ex->emptyPorts[PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT]);
+    ppExplainJsonUInt(b, "empty-cold-ports", ex->emptyColdPorts);
+    ppExplainJsonUInt(b, "free-root-slots", free);
+    ppExplainJsonUInt(b, "root-slot-max", machine->rootMaxAutoSlot);
+    ppExplainJsonUInt(b, "bus-numbers-used", used);
+    ppExplainJsonUInt(b, "bus-numbers-max", PP_PCI_MAX_BUSES);
+    ppExplainJsonUInt(b, "io-windows-used", ex->plan->ioWindows);
+    ppExplainJsonUInt(b, "io-windows-max", ex->plan->ioBudget);
+    ppExplainJsonUInt(b, "virtio-mmio-used", ex->mmioDevices);
+    ppExplainJsonUInt(b, "virtio-mmio-max", machine->virtioMMIOTransports);
+    json_builder_end_object(b);
+}
+
+static void
+ppExplainJsonWarnings(JsonBuilder *b, const PpExplain *ex)
+{
+    g_auto(PpQemuGuestIO) io = { 0 };
+    g_autofree char *ioNote = ppQemuPlanDescribeIOReserve(ex->plan);
+    guint i;
+
+    json_builder_set_member_name(b, "warnings");
+    json_builder_begin_array(b);
+    if (!ex->plan->hotplugWorks)
+        ppExplainJsonWarning(b, "no-hotplug", NULL,
+                             _("The machine type hot-plugs through ACPI, and the domain has no <features><acpi/></features>"));
+    ppQemuPredictIOWindowFailures(ex->def, ex->plan, &io);
+    for (i = 0; i < io.unassigned->len; i++) {
+        const PpDeviceDef *port = g_ptr_array_index(io.unassigned, i);
+        g_autofree char *addr = g_strdup_printf("%02x:%02x.%x", port->addr.pci.bus,
+                                                port->addr.pci.slot, port->addr.pci.function);
+
+        if (g_ptr_array_find(io.starved, port, NULL))
+            ppExplainJsonWarning(b, "io-window-starved", addr,
+                                 _("Devices below this port use I/O ports and will lose them; give this port a lower address than the empty ports"));
+        else
+            ppExplainJsonWarning(b, "io-window-unassigned", addr,
+                                 _("The guest gives this port no I/O window, which PCIe devices do not mind"));
+    }
+    if (ioNote)
+        ppExplainJsonWarning(b, "io-reserve", NULL, ioNote);
+    json_builder_end_array(b);
+}
+
+static void
+ppExplainJsonMMIO(JsonBuilder *b, const PpExplain *ex)
+{
+    guint i;
+
+    json_builder_set_member_name(b, "virtio-mmio");
+    json_builder_begin_array(b);
+    for (i = 0; i < ex->def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(ex->def->devices, i);
+        g_autofree char *what = NULL;
+
+        if (dev->addr.type != PP_ADDRESS_VIRTIO_MMIO)
+            continue;
+        what = ppDeviceDefDescribe(dev);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "device");
+        json_builder_add_string_value(b, what);
+        json_builder_set_member_name(b, "alias");
+        if (dev->alias)
+            json_builder_add_string_value(b, dev->alias);
+        else
+            json_builder_add_null_value(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+/* Returns: (transfer full) the JSON document of explain --format=json. */
+static char *
+ppExplainFormatJsonOf(const PpExplain *ex)
+{
+    const PpQemuMachine *machine = ex->plan->machine;
+    const PpExplainBus *root = &ex->buses[0];
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    guint i;
+
+    json_builder_begin_object(b);
+    ppExplainJsonUInt(b, "version", 1);
+    json_builder_set_member_name(b, "domain");
+    json_builder_add_string_value(b, ex->def->name ? ex->def->name : "");
+    json_builder_set_member_name(b, "machine");
+    json_builder_add_string_value(b, ex->def->machine ? ex->def->machine : "");
+    json_builder_set_member_name(b, "pcie");
+    json_builder_add_boolean_value(b, machine->pcie);
+    json_builder_set_member_name(b, "firmware");
+    json_builder_add_string_value(b, ex->plan->firmware);
+
+    json_builder_set_member_name(b, "topology");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "model");
+    json_builder_add_string_value(b, machine->pcie ? "pcie-root" : "pci-root");
+    ppExplainJsonUInt(b, "index", 0);
+    json_builder_set_member_name(b, "children");
+    json_builder_begin_array(b);
+    for (i = 0; i < root->children->len; i++)
+        ppExplainJsonDevice(b, ex, g_ptr_array_index(root->children, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+
+    ppExplainJsonMMIO(b, ex);
+    ppExplainJsonCapacity(b, ex);
+    ppExplainJsonWarnings(b, ex);
+    json_builder_end_object(b);
+
+    node = json_builder_get_root(b);
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, node);
+    return json_generator_to_data(gen, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* explain --format=dot                                                 */
+
+/* A dot double-quoted string: '"' and '\' escaped, a newline as dot's
+ * line break. */
+static void
+ppExplainDotQuote(GString *out, const char *str)
+{
+    const char *p;
+
+    g_string_append_c(out, '"');
+    for (p = str; *p; p++) {
+        if (*p == '\n') {
+            g_string_append(out, "\\n");
+            continue;
+        }
+        if (*p == '"' || *p == '\\')
+            g_string_append_c(out, '\\');
+        g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void
+ppExplainDotBus(GString *out, const PpExplain *ex, guint index)
+{
+    const PpExplainBus *bus = &ex->buses[index];
+    guint i;
+
+    for (i = 0; i < bus->children->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(bus->children, i);
+        g_autofree char *what = ppDeviceIsPCIControllerDef(dev)
+                                    ? g_strdup_printf("%s index %d",
+                                                      ppPCIControllerModelToString(dev->ctrl.pciModel),
+                                                      dev->ctrl.index)
+                                    : ppDeviceDefDescribe(dev);
+        g_autofree char *label = g_strdup_printf("%02x:%02x.%x\n%s", index, dev->addr.pci.slot,
+                                                 dev->addr.pci.function, what);
+        const char *reason = g_hash_table_lookup(ex->reasons, dev);
+        gboolean ctrl = ppDeviceIsPCIControllerDef(dev);
+
+        g_string_append_printf(out, "  n%02x_%02x_%x [label=", index, dev->addr.pci.slot,
+                               dev->addr.pci.function);
+        ppExplainDotQuote(out, label);
+        g_string_append_printf(out, ", shape=%s%s%s];\n", ctrl ? "box" : "ellipse",
+                               reason ? ", style=dashed" : "",
+                               ctrl && ppExplainPortIsEmpty(ex, dev) ? ", color=green" : "");
+        if (index == 0)
+            g_string_append_printf(out, "  root -> n%02x_%02x_%x;\n", index, dev->addr.pci.slot,
+                                   dev->addr.pci.function);
+        else
+            g_string_append_printf(out, "  bus%u -> n%02x_%02x_%x;\n", index, index,
+                                   dev->addr.pci.slot, dev->addr.pci.function);
+        if (ctrl && (guint)dev->ctrl.index != index) {
+            g_string_append_printf(out, "  bus%d [shape=point];\n", dev->ctrl.index);
+            g_string_append_printf(out, "  n%02x_%02x_%x -> bus%d [arrowhead=none];\n", index,
+                                   dev->addr.pci.slot, dev->addr.pci.function, dev->ctrl.index);
+            ppExplainDotBus(out, ex, dev->ctrl.index);
+        }
+    }
+}
+
+/* Returns: (transfer full) a graphviz digraph of the planned tree:
+ * controllers are boxes, devices ellipses, what the plan added dashed,
+ * empty hot-plug ports green. */
+static char *
+ppExplainFormatDotOf(const PpExplain *ex)
+{
+    GString *out = g_string_new("digraph pci {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
+    g_autofree char *title = g_strdup_printf("%s (%s, %s)", ex->def->name ? ex->def->name : "",
+                                             ex->def->machine ? ex->def->machine : "",
+                                             ex->plan->firmware);
+
+    g_string_append(out, "  label=");
+    ppExplainDotQuote(out, title);
+    g_string_append(out, ";\n  labelloc=t;\n  root [label=");
+    ppExplainDotQuote(out, ex->plan->machine->pcie ? "00 pcie-root" : "00 pci-root");
+    g_string_append(out, ", shape=box, style=bold];\n");
+    ppExplainDotBus(out, ex, 0);
+    g_string_append(out, "}\n");
+    return g_string_free(out, FALSE);
+}
+
+char *
+ppQemuPlanExplainJson(const PpDomainDef *def, const PpPlan *plan)
+{
+    g_auto(PpExplain) ex = { 0 };
+
+    ex.def = def;
+    ex.plan = plan;
+    ppExplainCollect(&ex);
+    return ppExplainFormatJsonOf(&ex);
+}
+
+char *
+ppQemuPlanExplainDot(const PpDomainDef *def, const PpPlan *plan)
+{
+    g_auto(PpExplain) ex = { 0 };
+
+    ex.def = def;
+    ex.plan = plan;
+    ppExplainCollect(&ex);
+    return ppExplainFormatDotOf(&ex);
 }

@@ -36,3 +36,29 @@ char *ppQemuPlanExplain(const PpDomainDef *def, const PpPlan *plan);
  * nothing to say
  */
 char *ppQemuPlanDescribeIOReserve(const PpPlan *plan);
+
+/**
+ * ppQemuPlanExplainJson:
+ * @def: (transfer none) a planned domain
+ * @plan: (transfer none) the plan that placed @def
+ *
+ * What ppQemuPlanExplain() says, as one JSON document (json-glib, pretty
+ * printed): the tree, the virtio-mmio devices, the capacity left and the
+ * warnings. The shape, version 1, is documented in docs/json.md and
+ * checked by tests/jsonoutputtest.c.
+ *
+ * Returns: (transfer full) the JSON text, ending in no newline.
+ */
+char *ppQemuPlanExplainJson(const PpDomainDef *def, const PpPlan *plan);
+
+/**
+ * ppQemuPlanExplainDot:
+ * @def: (transfer none) a planned domain
+ * @plan: (transfer none) the plan that placed @def
+ *
+ * The planned tree as a graphviz digraph: controllers are boxes, devices
+ * ellipses, what the plan added is dashed, empty hot-plug ports green.
+ *
+ * Returns: (transfer full) the dot text, ending in a newline.
+ */
+char *ppQemuPlanExplainDot(const PpDomainDef *def, const PpPlan *plan);
