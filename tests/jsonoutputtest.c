@@ -242,8 +242,8 @@ typedef struct {
 
 static const PpJsonErrorCase errorCases[] = {
     { "<domain type='qemu'><name>x</name>", 1, "config", "Malformed XML" },
-    { "<domain type='qemu'><name>x</name><os><type arch='x86_64' machine='pc-q35-1.0'>hvm</type>"
-      "</os></domain>", 1, "unsupported", "pc-q35-1.0" },
+    { "<domain type='qemu'><name>x</name><os><type arch='x86_64' machine='frob'>hvm</type>"
+      "</os><devices/></domain>", 1, "unsupported", "'frob'" },
 };
 
 static void
