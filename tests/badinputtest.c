@@ -145,7 +145,8 @@ badInputPlan(const char *text, gsize len, gboolean argv, GError **error)
 
         return cmdline ? g_strjoinv("\n", cmdline) : NULL;
     }
-    if (!ppQemuDomainPlan(def, &opts, NULL, error) ||
+    /* As the tool plans: the plan, then what libvirt or QEMU refuse. */
+    if (!ppQemuDomainPlan(def, &opts, NULL, error) || !ppQemuValidatePlanned(def, error) ||
         !(out = ppDomainDefFormat(def, &outlen, error)))
         return NULL;
     /* The plan of the plan: byte for byte the same. */

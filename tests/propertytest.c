@@ -28,6 +28,7 @@
 #include "domain_format.h"
 #include "pp_libvirt.h"
 #include "pperror.h"
+#include "qemu_command.h"
 #include "qemu_domain_address.h"
 
 #include <string.h>
@@ -146,7 +147,8 @@ propPlan(const char *xml, PpDomainDef **ret_def, GError **error)
     gsize len = 0;
 
     if (!(def = ppDomainDefParseString(xml, strlen(xml), error)) ||
-        !ppQemuDomainPlan(def, &opts, NULL, error) || !(out = ppDomainDefFormat(def, &len, error)))
+        !ppQemuDomainPlan(def, &opts, NULL, error) || !ppQemuValidatePlanned(def, error) ||
+        !(out = ppDomainDefFormat(def, &len, error)))
         return NULL;
     if (ret_def) {
         g_autoptr(GError) err = NULL;
