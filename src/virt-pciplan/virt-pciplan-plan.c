@@ -7,6 +7,7 @@
 #include "domain_format.h"
 #include "pperror.h"
 #include "ppfile.h"
+#include "qemu_command.h"
 #include "qemu_explain.h"
 
 #include <string.h>
@@ -67,6 +68,8 @@ ppPciplanPlanNew(const char *text, gsize len, VirtPciplanOptions *options, GErro
     ppPciplanOptionsToPlanOptions(options, &opts);
     if (!(def = ppDomainDefParseString(text, len, error)) ||
         !ppQemuDomainPlan(def, &opts, &plan, error) ||
+        /* What libvirt or QEMU refuse outright is refused, not written. */
+        !ppQemuValidatePlanned(def, error) ||
         !(xml = ppDomainDefFormat(def, &xmllen, error)))
         return NULL;
     self = g_object_new(VIRT_PCIPLAN_TYPE_PLAN, NULL);
