@@ -4,9 +4,9 @@
  * The command line of every plan that parses again is built too.
  *
  * Built two ways: with -Dfuzzing=true and clang, a libFuzzer target
- * (tests/fuzz/domainfuzz -max_total_time=600 CORPUS_DIR); always, a
- * regression test that replays tests/fuzz/regressions/ and the planner's
- * own test inputs through the same function. Whatever the input, nothing
+ * (tests/fuzz/fuzz.sh runs it, docs/testing.md); always, a regression
+ * test that replays tests/fuzz/regressions/, the planner's own test
+ * inputs and the bad-input corpus through the same function. Whatever the input, nothing
  * may crash, and a written plan must parse again.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -60,7 +60,7 @@ testReplay(gconstpointer data)
 int
 main(int argc, char **argv)
 {
-    const char *dirs[] = { "fuzz/regressions", "qemuxml2argvdata" };
+    const char *dirs[] = { "fuzz/regressions", "qemuxml2argvdata", "badinput" };
     size_t i;
     guint j;
 
