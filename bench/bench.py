@@ -242,7 +242,11 @@ def write_docs(args, whole, inproc, sweep, work):
                'machine hardly changes, so the goals are judged on it. virsh defines the '
                'planned XML (libvirt cannot place 2000 devices itself) through the embedded '
                'QEMU driver, `define` then `dumpxml` in one virsh process, after three '
-               'untimed runs (the first runs on a fresh root take seconds).\n'
+               'untimed runs (the first runs on a fresh root take seconds). Even so, virsh runs '
+               'often probe the QEMU binary again (strace shows libvirt starting '
+               '`qemu-system-x86_64 -machine none`, seconds of wall time on this machine), which '
+               'is most of the wall time of virsh in the q35-200 row; the probing QEMU '
+               'daemonizes, so the CPU column counts virsh alone.\n'
                % (datetime.date.today().isoformat(), cpu, os.cpu_count(), os.getloadavg()[0],
                   virsh_version, lint_version, VirtPciplan.get_version(), args.rounds,
                   args.rounds * 3))
