@@ -375,10 +375,6 @@ static const struct {
       "class 4: a slot without function 0 is accepted by libvirt and QEMU: plan and warn" },
     { "q35-controller-index-order-error",
       "class 2: a bridge without address gets its parent chain" },
-    { "parity-aarch64-user-expander",
-      "class 4: a user's expander on aarch64 without UEFI+ACPI: plan and warn" },
-    { "pcie-expander-bus-aarch64",
-      "class 4: a user's expander on aarch64 without UEFI+ACPI: plan and warn" },
     { NULL, NULL },
 };
 
@@ -550,7 +546,15 @@ parityJudge(const char *base, const char *text, gboolean *disagreed)
                                                      base, err->message), disagreed);
             return;
         }
-        if (!inputOk && !parityLookupCompleted(base)) {
+        /* libvirt's own addressing runs out of PCI slots it may add
+         * (about 240 PCIe devices on q35); the plan, with every address
+         * given, is what libvirt then accepts. */
+        if (!inputOk && (parityLookupCompleted(base) ||
+                         strstr(inputErr->message, "cannot be automatically added") ||
+                         strstr(inputErr->message, "No more available PCI slots"))) {
+            g_test_message("%s: completed by the plan: libvirt refuses the input: %s", base,
+                           inputErr->message);
+        } else if (!inputOk) {
             parityDisagree(base, g_strdup_printf("%s: planned an input libvirt refuses: %s", base,
                                                  inputErr->message), disagreed);
             return;

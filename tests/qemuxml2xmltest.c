@@ -290,6 +290,7 @@ static const TestCase cases[] = {
     OK("parity-console-pci-serial"),
     OK("parity-ehci1-lone"),
     OK("parity-index-decimal-010"),
+    OK("parity-aarch64-user-expander"),
     OK("parity-machine-virt-8.0"),
     OK("parity-machine-rhel9.2.0"),
     OK("parity-machine-pc-q35-8.2"),
@@ -307,7 +308,6 @@ static const TestCase cases[] = {
     OK("parity-vserial-ports1-two-channels"),
     OK("parity-vsock-no-model"),
     FAIL("parity-aarch64-acpi-no-uefi-error", PP_ERROR_CONFIG),
-    FAIL("parity-aarch64-user-expander", PP_ERROR_UNSUPPORTED),
     FAIL("parity-address-unknown-type-error", PP_ERROR_CONFIG),
     FAIL("parity-alias-dup-error", PP_ERROR_CONFIG),
     FAIL("parity-chassis-port-dup-error", PP_ERROR_CONFIG),
@@ -393,9 +393,6 @@ static const struct {
     { "pvpanic-pci-x86_64", PP_ERROR_UNSUPPORTED },
     /* multifunction='off' on function 0 of a slot with more functions */
     { "q35-multifunction", PP_ERROR_CONFIG },
-    /* a pxb-pcie on aarch64 virt booted without UEFI and ACPI: the guest
-     * would not see what is behind it */
-    { "pcie-expander-bus-aarch64", PP_ERROR_UNSUPPORTED },
     /* <driver> attributes on a virtio IOMMU */
     { "virtio-iommu-aarch64", PP_ERROR_CONFIG },
 };

@@ -343,6 +343,24 @@ testIOReserve(void)
     g_assert_cmpint(bad.status, ==, 2);
 }
 
+/* What libvirt and QEMU accept but the guest or QEMU 7.2's policy may
+ * not: planned, with a warning on stderr (exit 0). */
+static void
+testPlanWarnings(void)
+{
+    g_autofree char *expander = ppTestSrcPath("qemuxml2argvdata/parity-aarch64-user-expander.xml");
+    g_autofree char *machine = ppTestSrcPath("qemuxml2argvdata/parity-machine-pc-q35-8.2.xml");
+    g_auto(PpTestRun) a = { 0 };
+    g_auto(PpTestRun) b = { 0 };
+
+    ppTestRunTool(&a, NULL, NULL, (const char *[]){ "plan", expander, NULL });
+    g_assert_cmpint(a.status, ==, 0);
+    g_assert_nonnull(strstr(a.err, "warning: controller type='pci' index='1' model='pcie-expander-bus' is an expander bus"));
+    ppTestRunTool(&b, NULL, NULL, (const char *[]){ "plan", machine, NULL });
+    g_assert_cmpint(b.status, ==, 0);
+    g_assert_nonnull(strstr(b.err, "warning: Machine type 'pc-q35-8.2' is not one of QEMU 7.2"));
+}
+
 /* explain: the tree, the reasons, the capacity; compared to a golden. */
 static void
 testExplain(gconstpointer data)
@@ -369,6 +387,9 @@ main(int argc, char **argv)
     g_test_add_func("/tool/huge-input", testHugeInput);
     g_test_add_func("/tool/plan-output", testPlanOutput);
     g_test_add_func("/tool/plan-failures", testPlanFailures);
+    g_test_add_func("/tool/plan-warnings", testPlanWarnings);
+    g_test_add_data_func("/tool/explain/parity-aarch64-user-expander",
+                         "qemuxml2argvdata/parity-aarch64-user-expander.xml", testExplain);
     g_test_add_data_func("/tool/explain/q35-workstation", "../examples/q35-workstation.xml",
                          testExplain);
     g_test_add_data_func("/tool/explain/q35-numa", "qemuxml2argvdata/q35-numa.xml", testExplain);

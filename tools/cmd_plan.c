@@ -63,6 +63,7 @@ ppCmdPlan(int argc, char **argv)
     out = virt_pciplan_plan_get_xml(plan);
     if (!ppToolWriteOutput(output, out, strlen(out), &err))
         return ppToolReportError(err);
+    ppToolPrintPlanNotes(ppPciplanPlanGetPlan(plan));
     ppToolNoteIOReserve(ppPciplanPlanGetPlan(plan));
     return PP_EXIT_OK;
 }

@@ -541,7 +541,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
     }
 
     if (!ppQemuDomainCheckLibvirt(def, ctx.machine, error) ||
-        !ppQemuDomainCheckExpanders(def, ctx.machine, error) ||
+        !ppQemuDomainCheckExpanders(def, ctx.machine, plan->warnings, error) ||
         !ppQemuDomainCheckHotplug(def, ctx.machine, error) ||
         !ppQemuDomainCheckP2PGroups(def, error))
         return FALSE;

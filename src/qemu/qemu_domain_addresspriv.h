@@ -43,8 +43,9 @@ gboolean ppQemuDomainCheckLibvirt(const PpDomainDef *def, const PpQemuMachine *m
 void ppQemuAssignControllerIndexes(PpDomainDef *def);
 
 /* qemu_domain_hints.c */
+/* @warnings: char *, what is planned although the guest will not see it */
 gboolean ppQemuDomainCheckExpanders(const PpDomainDef *def, const PpQemuMachine *machine,
-                                    GError **error);
+                                    GPtrArray *warnings, GError **error);
 gboolean ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *machine,
                                 gboolean hasPCIeToPCIBridge, const PpDeviceDef *dev,
                                 PpPCIConnectFlags *flags, GError **error);

@@ -266,6 +266,19 @@ ppExplainPrintCapacity(const PpExplain *ex, GString *out)
                ex->mmioDevices, machine->virtioMMIOTransports);
 }
 
+/* Printed only when the plan accepted something with a caveat. */
+static void
+ppExplainPrintWarnings(const PpPlan *plan, GString *out)
+{
+    guint i;
+
+    if (!plan->warnings || !plan->warnings->len)
+        return;
+    g_string_append_printf(out, _("\nWarnings:\n"));
+    for (i = 0; i < plan->warnings->len; i++)
+        g_string_append_printf(out, "  %s\n", (const char *)g_ptr_array_index(plan->warnings, i));
+}
+
 /* Printed only when devices got less than they prefer. */
 static void
 ppExplainPrintDegraded(const PpPlan *plan, GString *out)
@@ -346,6 +359,7 @@ ppQemuPlanExplain(const PpDomainDef *def, const PpPlan *plan)
     ppExplainPrintMMIO(&ex, out);
     ppExplainPrintGroups(&ex, out);
     ppExplainPrintCapacity(&ex, out);
+    ppExplainPrintWarnings(plan, out);
     ppExplainPrintDegraded(plan, out);
     ppExplainPrintGuestIO(def, plan, out);
     if ((ioNote = ppQemuPlanDescribeIOReserve(plan)))
