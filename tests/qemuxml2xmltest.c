@@ -230,6 +230,9 @@ static const TestCase cases[] = {
     FAIL("q35-p2p-group-address-error", PP_ERROR_CONFIG),
     FAIL("q35-p2p-group-too-many-error", PP_ERROR_CONFIG),
     FAIL("q35-p2p-group-numa-conflict-error", PP_ERROR_CONFIG),
+
+    /* <shmem role='master'>: master=on, which QEMU migrates */
+    OK("q35-shmem-master"),
     /* I/O windows: every bus holding devices with I/O ports takes 4 KiB;
      * SeaBIOS fits 14, OVMF 10 */
     OK("q35-io-windows-seabios-14"),

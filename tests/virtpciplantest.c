@@ -395,6 +395,8 @@ main(int argc, char **argv)
     g_test_add_data_func("/tool/explain/q35-numa", "qemuxml2argvdata/q35-numa.xml", testExplain);
     g_test_add_data_func("/tool/explain/q35-p2p-groups", "qemuxml2argvdata/q35-p2p-groups.xml",
                          testExplain);
+    g_test_add_data_func("/tool/explain/q35-migration-blockers",
+                         "qemuxml2argvdata/q35-migration-blockers.xml", testExplain);
     g_test_add_data_func("/tool/explain/aarch64-virt-mmio", "qemuxml2argvdata/aarch64-virt-mmio.xml",
                          testExplain);
     g_test_add_func("/tool/io-reserve", testIOReserve);

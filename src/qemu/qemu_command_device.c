@@ -386,6 +386,7 @@ ppQemuBuildShmem(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
 {
     const char *id = ppQemuBuildAlias(ctx, dev);
     g_autofree char *name = ppXmlProp(dev->node, "name");
+    g_autofree char *role = ppXmlProp(dev->node, "role");
     g_autofree char *objId = g_strdup_printf("shmmem-%s", id);
     g_autofree char *path = NULL;
     g_autoptr(PpQemuProps) backend = ppQemuPropsNew();
@@ -412,6 +413,10 @@ ppQemuBuildShmem(PpQemuBuild *ctx, const PpDeviceDef *dev, GError **error)
     ppQemuUnitAddBackend(unit, "-object", ppQemuPropsFormat(backend));
     ppQemuPropsAddStr(unit->device, "id", id);
     ppQemuPropsAddStr(unit->device, "memdev", objId);
+    /* libvirt 9.0 passes role as the OnOffAuto "master"; without
+     * master=on QEMU blocks migration (qemu_migration.c). */
+    if (role && (g_str_equal(role, "master") || g_str_equal(role, "peer")))
+        ppQemuPropsAddStr(unit->device, "master", g_str_equal(role, "master") ? "on" : "off");
     return ppQemuBuildAddBusAddress(ctx, dev, unit->device, error);
 }
 

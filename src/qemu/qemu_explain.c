@@ -7,6 +7,9 @@
 #include "qemu_explain.h"
 #include "domain_addr.h"
 #include "qemu_guest_io.h"
+#include "qemu_migration.h"
+
+#include <string.h>
 
 #include <json-glib/json-glib.h>
 
@@ -210,6 +213,31 @@ ppExplainPrintGroups(const PpExplain *ex, GString *out)
     }
 }
 
+/* What keeps QEMU 7.2 from migrating the planned domain live. */
+static void
+ppExplainPrintMigration(const PpDomainDef *def, GString *out)
+{
+    g_autoptr(GArray) blockers = ppQemuDomainMigrationBlockers(def);
+    guint i;
+
+    if (!blockers->len) {
+        g_string_append_printf(out, _("\nLive migration (QEMU 7.2): no device blocks it\n"));
+        return;
+    }
+    g_string_append_printf(out, _("\nLive migration (QEMU 7.2) is blocked by:\n"));
+    for (i = 0; i < blockers->len; i++) {
+        const PpQemuMigrationBlocker *b = &g_array_index(blockers, PpQemuMigrationBlocker, i);
+        g_autofree char *what = ppDeviceDefDescribe(b->dev);
+        /* A shmem's description names its model already. */
+        gboolean named = strstr(what, b->driver) != NULL;
+
+        g_string_append_printf(out, "  %s%s%s%s%s: %s\n", what, named ? "" : " (",
+                               named ? "" : b->driver, named ? "" : ")",
+                               b->when == PP_QEMU_MIGRATION_BLOCKS_IN_USE ? _(", while in use") : "",
+                               b->why);
+    }
+}
+
 /* Free slots of the root bus the planner may use, and PCI buses in use:
  * for the text and the JSON alike. */
 static void
@@ -358,6 +386,7 @@ ppQemuPlanExplain(const PpDomainDef *def, const PpPlan *plan)
     ppExplainPrintBus(&ex, 0, 1, out);
     ppExplainPrintMMIO(&ex, out);
     ppExplainPrintGroups(&ex, out);
+    ppExplainPrintMigration(def, out);
     ppExplainPrintCapacity(&ex, out);
     ppExplainPrintWarnings(plan, out);
     ppExplainPrintDegraded(plan, out);
