@@ -464,6 +464,17 @@ testAttachLiveFull(void)
     g_assert_false(ppLibvirtAttach(state.conn, "pp-live", rng, PP_LIBVIRT_ATTACH_LIVE,
                                    testPlanForAttach, NULL, &res, &err));
     g_assert_error(err, PP_ERROR, PP_ERROR_CONFIG);
+    g_clear_error(&err);
+    /* A conventional PCI NIC needs a bridge slot, which more spare PCIe
+     * ports would not give: the error says what works. */
+    g_assert_false(ppLibvirtAttach(state.conn, "pp-live",
+                                   "<interface type='user'><model type='rtl8139'/></interface>",
+                                   PP_LIBVIRT_ATTACH_LIVE, testPlanForAttach, NULL, &res, &err));
+    g_assert_error(err, PP_ERROR, PP_ERROR_EXHAUSTED);
+    g_assert_nonnull(strstr(err->message, "--spare-pci-slots"));
+    g_assert_nonnull(strstr(err->message, "virtio or PCI Express model"));
+    g_assert_nonnull(strstr(err->message, "--config"));
+    g_assert_null(strstr(err->message, "--spare-ports"));
     after = testGetXML("pp-live", PP_LIBVIRT_XML_LIVE);
     g_assert_cmpstr(after, ==, before);
 }

@@ -25,6 +25,7 @@ typedef struct {
     const char *inputPath; /* NULL: qemuxml2argvdata/NAME.xml */
     const char *outName;   /* NULL: NAME */
     PpIOReservePolicy ioReserve; /* --io-reserve, AUTO by default */
+    guint spareSlots;      /* --spare-pci-slots, 0 by default */
 } TestCase;
 
 static char *
@@ -36,6 +37,7 @@ planString(const char *text, gsize len, const TestCase *tc, GError **error)
 
     opts.sparePorts = tc->spares;
     opts.ioReserve = tc->ioReserve;
+    opts.spareSlots = tc->spareSlots;
     /* As `virt-pciplan plan` does (tools/tool_common.c). */
     if (!(def = ppDomainDefParseString(text, len, error)) ||
         !ppQemuDomainPlan(def, &opts, NULL, error) || !ppQemuValidatePlanned(def, error))
@@ -89,6 +91,7 @@ testPlan(gconstpointer data)
 #define FAIL(n, e) { n, -1, e, NULL, NULL }
 #define FAIL_SPARES(n, s, e) { n, s, e, NULL, NULL }
 #define OK_IO_RESERVE(n, policy, out) { n, -1, -1, NULL, out, policy }
+#define OK_SPARE_SLOTS(n, s) { n, -1, -1, NULL, NULL, PP_IO_RESERVE_AUTO, s }
 
 static const TestCase cases[] = {
     /* Losslessness: comments, quoting and spacing inside tags, metadata
@@ -157,6 +160,9 @@ static const TestCase cases[] = {
     OK("q35-virtio-300-no-hints"),
     /* ... but hotpluggable='yes' is a promise of a PCIe port */
     FAIL("q35-hotpluggable-yes-past-ports-error", PP_ERROR_EXHAUSTED),
+    /* --spare-pci-slots: free SHPC slots for live hot-plug of PCI devices */
+    OK_SPARE_SLOTS("q35-spare-pci-slots", 40),
+    OK_SPARE_SLOTS("pc-spare-pci-slots", 40),
     /* <graphics> without <video>: libvirt's cirrus, at 00:01.0 */
     OK("q35-graphics-video"),
     OK("q35-video-virtio-primary"),

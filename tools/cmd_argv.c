@@ -40,6 +40,7 @@ ppCmdArgv(int argc, char **argv)
     g_autofree char *output = NULL;
     gboolean lines = FALSE;
     int spares = -1;
+    int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
@@ -52,6 +53,9 @@ ppCmdArgv(int argc, char **argv)
           N_("Write the command line to OUT (atomically) instead of standard output"), N_("OUT") },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        { "spare-pci-slots", 0, 0, G_OPTION_ARG_INT, &spareSlots,
+          N_("Leave N free hot-pluggable conventional PCI slots, for live hot-plug of PCI devices (default 0)"),
+          N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { "lines", 'l', 0, G_OPTION_ARG_NONE, &lines,
           N_("One argument per line, unquoted (the golden-file format), instead of shell words"),
@@ -70,6 +74,7 @@ ppCmdArgv(int argc, char **argv)
     if (!ppToolCheckOutput("argv", argv[1], output, FALSE, &err))
         return ppToolReportError(err);
     if (!ppToolCheckSpares("argv", spares, &opts) ||
+        !ppToolCheckSpareSlots("argv", spareSlots, &opts) ||
         !ppToolCheckIOReserve("argv", ioReserve, &opts))
         return PP_EXIT_USAGE;
     if (!ppToolLoadDomain(argv[1], &def, &err) ||

@@ -46,12 +46,16 @@ ppCmdExplain(int argc, char **argv)
     g_autoptr(VirtPciplanPlan) plan = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     int spares = -1;
+    int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
     g_autofree char *format = NULL;
     gboolean json = FALSE;
     GOptionEntry entries[] = {
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        { "spare-pci-slots", 0, 0, G_OPTION_ARG_INT, &spareSlots,
+          N_("Leave N free hot-pluggable conventional PCI slots, for live hot-plug of PCI devices (default 0)"),
+          N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { "format", 0, 0, G_OPTION_ARG_STRING, &format,
           N_("Output format: text (default), json, or dot (graphviz)"), N_("FORMAT") },
@@ -78,11 +82,13 @@ ppCmdExplain(int argc, char **argv)
         return PP_EXIT_USAGE;
     }
     if (!ppToolCheckSpares("explain", spares, &opts) ||
+        !ppToolCheckSpareSlots("explain", spareSlots, &opts) ||
         !ppToolCheckIOReserve("explain", ioReserve, &opts))
         return PP_EXIT_USAGE;
     if (format && !g_str_equal(format, "text"))
         return ppCmdExplainFormat(argv[1], &opts, format);
     virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
+    virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
     if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
         return ppToolReportError(err);

@@ -168,6 +168,7 @@ ppCmdDefine(int argc, char **argv)
     gboolean start = FALSE;
     gboolean wait = FALSE;
     int spares = -1;
+    int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
@@ -187,6 +188,9 @@ ppCmdDefine(int argc, char **argv)
           N_("With --start: keep the domain running until interrupted, then destroy it"), NULL },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        { "spare-pci-slots", 0, 0, G_OPTION_ARG_INT, &spareSlots,
+          N_("Leave N free hot-pluggable conventional PCI slots, for live hot-plug of PCI devices (default 0)"),
+          N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { NULL }
     };
@@ -204,6 +208,7 @@ ppCmdDefine(int argc, char **argv)
         return PP_EXIT_USAGE;
     }
     if (!ppToolCheckSpares("define", spares, &opts) ||
+        !ppToolCheckSpareSlots("define", spareSlots, &opts) ||
         !ppToolCheckIOReserve("define", ioReserve, &opts))
         return PP_EXIT_USAGE;
     if (!uri)

@@ -15,6 +15,7 @@ ppCmdPlan(int argc, char **argv)
     g_autofree char *output = NULL;
     gboolean inPlace = FALSE;
     int spares = -1;
+    int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
@@ -30,6 +31,9 @@ ppCmdPlan(int argc, char **argv)
           NULL },
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
+        { "spare-pci-slots", 0, 0, G_OPTION_ARG_INT, &spareSlots,
+          N_("Leave N free hot-pluggable conventional PCI slots, for live hot-plug of PCI devices (default 0)"),
+          N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
         { NULL }
     };
@@ -53,10 +57,12 @@ ppCmdPlan(int argc, char **argv)
     if (!ppToolCheckOutput("plan", argv[1], output, inPlace, &err))
         return ppToolReportError(err);
     if (!ppToolCheckSpares("plan", spares, &opts) ||
+        !ppToolCheckSpareSlots("plan", spareSlots, &opts) ||
         !ppToolCheckIOReserve("plan", ioReserve, &opts))
         return PP_EXIT_USAGE;
 
     virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
+    virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
     if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
         return ppToolReportError(err);
@@ -65,6 +71,7 @@ ppCmdPlan(int argc, char **argv)
         return ppToolReportError(err);
     ppToolPrintPlanNotes(ppPciplanPlanGetPlan(plan));
     ppToolNoteIOReserve(ppPciplanPlanGetPlan(plan));
+    ppToolPrintPlanNotes(ppPciplanPlanGetPlan(plan));
     return PP_EXIT_OK;
 }
 

@@ -180,6 +180,19 @@ ppToolPrintPlanNotes(const PpPlan *plan)
     }
 }
 
+/* --spare-pci-slots N: up to the slots of 8 bridges, which is also what
+ * pc's SeaBIOS fits I/O windows for. */
+gboolean
+ppToolCheckSpareSlots(const char *cmd, int spareSlots, PpPlanOptions *opts)
+{
+    if (spareSlots < 0 || spareSlots > 248) {
+        g_printerr(_("virt-pciplan %1$s: --spare-pci-slots takes a number from 0 to 248\n"), cmd);
+        return FALSE;
+    }
+    opts->spareSlots = (guint)spareSlots;
+    return TRUE;
+}
+
 /* --spare-ports N, as plan, explain and argv take it. */
 gboolean
 ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts)

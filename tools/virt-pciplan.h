@@ -57,6 +57,7 @@ gboolean ppToolPlanFile(const char *path,
 /* Check a --spare-ports value into @opts; prints the usage error itself. */
 /* Notes about the plan on stderr (devices placed below their preference). */
 void ppToolPrintPlanNotes(const PpPlan *plan);
+gboolean ppToolCheckSpareSlots(const char *cmd, int spareSlots, PpPlanOptions *opts);
 gboolean ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts);
 
 /* The --io-reserve option entry every planning command takes. */

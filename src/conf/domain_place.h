@@ -69,5 +69,7 @@ gboolean ppPlacerFinish(PpPlacer *placer, GError **error);
  * instead of the PCIe port they prefer, because the bus numbers ran out.
  * (transfer none) PpDeviceDef *, owned by the domain. */
 const GPtrArray *ppPlacerGetDegraded(const PpPlacer *placer);
+/* Leave @spares free hot-pluggable conventional PCI slots, adding bridges. */
+gboolean ppPlacerAddSpareSlots(PpPlacer *placer, guint spares, GError **error);
 guint ppPlacerCountBuses(const PpPlacer *placer);
 guint ppPlacerCountEmptyPorts(const PpPlacer *placer);

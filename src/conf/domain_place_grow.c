@@ -310,6 +310,14 @@ ppPlacerAddPCIToPCIeBridge(PpPlacer *placer, const char *what, GError **error)
     PpPCIBus *bus;
     guint slot = 0x1e;
 
+    /* A running guest: say what works instead of "more spare ports",
+     * which are PCIe and cannot take a conventional PCI device. */
+    if (!placer->policy.allowGrowth) {
+        g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                    _("%1$s is a conventional PCI device and needs a free slot of a pcie-to-pci-bridge or pci-bridge, which the running domain lacks, and a running guest cannot take new controllers: use a virtio or PCI Express model (it goes into a spare PCIe port), re-plan the domain with --spare-pci-slots N to have a bridge with free slots, or attach with --config"),
+                    what);
+        return NULL;
+    }
     if (placer->policy.pcieToPCIBridge) {
         if (!(parent = ppPlacerTakePort(placer, what, -1, error)) ||
             !ppPlacerCheckBusNumbers(placer, 1, what, error))

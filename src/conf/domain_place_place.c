@@ -594,3 +594,66 @@ ppPlacerAddSpares(PpPlacer *placer, guint spares, GError **error)
     }
     return TRUE;
 }
+
+/* Free slots of the hot-pluggable conventional PCI buses. */
+static guint
+ppPlacerCountLegacySlots(PpPlacer *placer)
+{
+    guint n = 0;
+    guint i;
+    guint slot;
+
+    for (i = 0; i < placer->set->buses->len; i++) {
+        PpPCIBus *bus = g_ptr_array_index(placer->set->buses, i);
+
+        if (!bus || !(bus->flags & PP_PCI_CONNECT_AUTOASSIGN) ||
+            !(bus->flags & PP_PCI_CONNECT_HOTPLUGGABLE) ||
+            !(bus->flags & PP_PCI_CONNECT_TYPE_PCI_DEVICE) || ppPCIBusIsPort(bus))
+            continue;
+        for (slot = bus->nextSlot; slot <= bus->autoMaxSlot; slot++)
+            n += bus->functions[slot] == 0;
+    }
+    return n;
+}
+
+/**
+ * ppPlacerAddSpareSlots:
+ *
+ * Leave @spares free hot-pluggable conventional PCI slots (SHPC slots of
+ * bridges; pc's pci-root slots count), adding a pcie-to-pci-bridge on
+ * PCIe machines, then pci-bridges, so that a running guest can take a
+ * conventional PCI device (an rtl8139, an e1000) by hot-plug.
+ */
+gboolean
+ppPlacerAddSpareSlots(PpPlacer *placer, guint spares, GError **error)
+{
+    const char *what = _("spare conventional PCI slots (--spare-pci-slots)");
+    guint have = ppPlacerCountLegacySlots(placer);
+
+    while (have < spares) {
+        PpPCIBus *bus = ppPlacerLegacyCurrent(placer);
+        PpPCIAddress at = { 0 };
+        guint slot;
+
+        if (!bus && placer->policy.pcie) {
+            if (!ppPlacerAddPCIToPCIeBridge(placer, what, error))
+                return FALSE;
+        } else {
+            /* A pci-bridge in a free slot: one slot for 31. */
+            if (!bus || !ppPCIBusFindFreeSlot(bus, &slot)) {
+                g_set_error(error, PP_ERROR, PP_ERROR_EXHAUSTED,
+                            _("No free slot left for a pci-bridge to give %1$u spare conventional PCI slots"),
+                            spares);
+                return FALSE;
+            }
+            at = (PpPCIAddress){ .bus = bus->index, .slot = slot };
+            if (!ppPlacerCheckBusNumbers(placer, 1, what, error) ||
+                !(bus = ppPlacerAddController(placer, PP_CONTROLLER_MODEL_PCI_BRIDGE, &at, FALSE,
+                                              g_strdup(what), error)))
+                return FALSE;
+            g_queue_push_tail(placer->legacy[bus->model], bus);
+        }
+        have = ppPlacerCountLegacySlots(placer);
+    }
+    return TRUE;
+}

@@ -86,6 +86,7 @@ typedef struct {
     PpDomainDef *def;
     const PpQemuMachine *machine;
     gboolean hasPCIeToPCIBridge;
+    guint spareSlots;        /* PpPlanOptions.spareSlots */
     PpPlan *plan;
     PpPlacer *placer;
     GPtrArray *ranks[PP_QEMU_PLACE_RANKS]; /* devices to place, by rank */
@@ -487,7 +488,9 @@ ppQemuPlanPlace(PpQemuPlanCtx *ctx, guint spares, GError **error)
                 return FALSE;
         }
     }
-    return ppPlacerAddSpares(ctx->placer, spares, error);
+    /* Spare slots first: their bridge must not take a spare port. */
+    return ppPlacerAddSpareSlots(ctx->placer, ctx->spareSlots, error) &&
+           ppPlacerAddSpares(ctx->placer, spares, error);
 }
 
 /* The spare ports to leave: one by default where they can be used. */
@@ -524,6 +527,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
 
     g_return_val_if_fail(def != NULL && opts != NULL, FALSE);
     ctx.hasPCIeToPCIBridge = opts->hasPCIeToPCIBridge;
+    ctx.spareSlots = opts->spareSlots;
     plan->additions = g_array_new(FALSE, FALSE, sizeof(PpPlanAddition));
     g_array_set_clear_func(plan->additions, ppPlanAdditionClear);
     plan->warnings = g_ptr_array_new_with_free_func(g_free);

@@ -127,6 +127,10 @@ typedef struct {
      * PCI devices on PCIe machines go behind a dmi-to-pci-bridge. */
     gboolean hasPCIeToPCIBridge;
     PpIOReservePolicy ioReserve;
+    /* Free hot-pluggable conventional PCI slots to leave (bridge slots on
+     * PCIe machines, also pci-root slots on pc), for live hot-plug of
+     * conventional PCI devices; 0 by default. */
+    guint spareSlots;
 } PpPlanOptions;
 
 #define PP_PLAN_OPTIONS_INIT { .sparePorts = -1, .allowGrowth = TRUE, .hasPCIeToPCIBridge = TRUE }

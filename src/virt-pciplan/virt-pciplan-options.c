@@ -16,6 +16,7 @@ struct _VirtPciplanOptions {
     GObject parent_instance;
 
     int sparePorts;
+    guint sparePCISlots;
     gboolean pcieToPCIBridge;
     VirtPciplanIOReserve ioReserve;
 };
@@ -36,12 +37,16 @@ G_DEFINE_FINAL_TYPE(VirtPciplanOptions, virt_pciplan_options, G_TYPE_OBJECT)
 /* The largest --spare-ports: a PCIe hierarchy has 256 bus numbers, and
  * every port takes one. */
 #define PP_SPARE_PORTS_MAX 255
+/* The largest --spare-pci-slots: the slots of 8 bridges, the I/O windows
+ * pc's SeaBIOS fits (docs/guest-truth.md). */
+#define PP_SPARE_PCI_SLOTS_MAX 248
 
 enum {
     PROP_0,
     PROP_SPARE_PORTS,
     PROP_PCIE_TO_PCI_BRIDGE,
     PROP_IO_RESERVE,
+    PROP_SPARE_PCI_SLOTS,
     N_PROPS
 };
 
@@ -62,6 +67,9 @@ virt_pciplan_options_get_property(GObject *object, guint prop_id, GValue *value,
     case PROP_IO_RESERVE:
         g_value_set_enum(value, self->ioReserve);
         break;
+    case PROP_SPARE_PCI_SLOTS:
+        g_value_set_uint(value, self->sparePCISlots);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
@@ -81,6 +89,9 @@ virt_pciplan_options_set_property(GObject *object, guint prop_id, const GValue *
         break;
     case PROP_IO_RESERVE:
         self->ioReserve = g_value_get_enum(value);
+        break;
+    case PROP_SPARE_PCI_SLOTS:
+        self->sparePCISlots = g_value_get_uint(value);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -126,6 +137,17 @@ virt_pciplan_options_class_init(VirtPciplanOptionsClass *klass)
     properties[PROP_IO_RESERVE] =
         g_param_spec_enum("io-reserve", NULL, NULL, VIRT_PCIPLAN_TYPE_IO_RESERVE,
                           VIRT_PCIPLAN_IO_RESERVE_AUTO,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    /**
+     * VirtPciplanOptions:spare-pci-slots:
+     *
+     * How many free hot-pluggable conventional PCI slots to leave, from 0
+     * (the default) to 248: slots of a pcie-to-pci-bridge and pci-bridges
+     * on PCIe machines (pci-root slots count on pc), so that a running
+     * guest can take conventional PCI devices by hot-plug.
+     */
+    properties[PROP_SPARE_PCI_SLOTS] =
+        g_param_spec_uint("spare-pci-slots", NULL, NULL, 0, PP_SPARE_PCI_SLOTS_MAX, 0,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 }
@@ -266,6 +288,42 @@ ppPciplanOptionsToPlanOptions(VirtPciplanOptions *options, PpPlanOptions *opts)
     if (!options)
         return;
     opts->sparePorts = options->sparePorts;
+    opts->spareSlots = options->sparePCISlots;
     opts->hasPCIeToPCIBridge = options->pcieToPCIBridge;
     opts->ioReserve = (PpIOReservePolicy)options->ioReserve;
+}
+
+/**
+ * virt_pciplan_options_get_spare_pci_slots:
+ * @self: options
+ *
+ * Returns: the #VirtPciplanOptions:spare-pci-slots wanted
+ */
+guint
+virt_pciplan_options_get_spare_pci_slots(VirtPciplanOptions *self)
+{
+    g_return_val_if_fail(VIRT_PCIPLAN_IS_OPTIONS(self), 0);
+
+    return self->sparePCISlots;
+}
+
+/**
+ * virt_pciplan_options_set_spare_pci_slots:
+ * @self: options
+ * @spare_pci_slots: free hot-pluggable conventional PCI slots to leave,
+ *   0 to 248
+ *
+ * Sets #VirtPciplanOptions:spare-pci-slots. A value out of range is a
+ * programming error (a critical warning, nothing changes).
+ */
+void
+virt_pciplan_options_set_spare_pci_slots(VirtPciplanOptions *self, guint spare_pci_slots)
+{
+    g_return_if_fail(VIRT_PCIPLAN_IS_OPTIONS(self));
+    g_return_if_fail(spare_pci_slots <= PP_SPARE_PCI_SLOTS_MAX);
+
+    if (self->sparePCISlots == spare_pci_slots)
+        return;
+    self->sparePCISlots = spare_pci_slots;
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_SPARE_PCI_SLOTS]);
 }

@@ -41,6 +41,8 @@ VirtPciplanOptions *virt_pciplan_options_new(void);
 
 int virt_pciplan_options_get_spare_ports(VirtPciplanOptions *self);
 void virt_pciplan_options_set_spare_ports(VirtPciplanOptions *self, int spare_ports);
+guint virt_pciplan_options_get_spare_pci_slots(VirtPciplanOptions *self);
+void virt_pciplan_options_set_spare_pci_slots(VirtPciplanOptions *self, guint spare_pci_slots);
 
 gboolean virt_pciplan_options_get_pcie_to_pci_bridge(VirtPciplanOptions *self);
 void virt_pciplan_options_set_pcie_to_pci_bridge(VirtPciplanOptions *self, gboolean available);
