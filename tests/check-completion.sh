@@ -46,7 +46,8 @@ expect() {
 }
 
 commands=$("$tool" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' | sort)
-expect "commands" "$(complete_words "" | grep -v '^--')" "$commands"
+expect "commands" "$(complete_words "" | grep -v '^-')" "$commands"
+expect "commands after --quiet" "$(complete_words --quiet "" | grep -v '^-')" "$commands"
 for cmd in $commands; do
     want=$("$tool" "$cmd" --help | sed -n 's/^  \(-[a-zA-Z], \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p' | sort)
     expect "options of $cmd" "$(complete_words "$cmd" --)" "$want"

@@ -4,7 +4,8 @@
  *
  * Each member's presence and JSON type is checked on every node of the
  * tree, on real plans (the bundled example, a NUMA and an mmio domain)
- * and on refused inputs of each class.
+ * and on refused inputs of each class. Also --quiet and --debug, which
+ * keep standard output (the JSON) clean.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -272,6 +273,32 @@ testErrorJson(gconstpointer data)
     assertMember(err, "fix", T_STRING_OR_NULL);
 }
 
+/* --quiet drops the notes on standard error, --debug adds GLib debug
+ * messages there; standard output is the same in all three runs. */
+static void
+testQuietDebug(void)
+{
+    g_autofree char *in = ppTestSrcPath("qemuxml2argvdata/q35-virtio-devices.xml");
+    g_auto(PpTestRun) plain = { 0 };
+    g_auto(PpTestRun) quiet = { 0 };
+    g_auto(PpTestRun) debug = { 0 };
+
+    ppTestRunTool(&plain, NULL, NULL, (const char *[]){ "plan", "--io-reserve=always", in, NULL });
+    g_assert_cmpint(plain.status, ==, 0);
+    g_assert_nonnull(strstr(plain.err, "virt-pciplan: note: "));
+    ppTestRunTool(&quiet, NULL, NULL,
+                  (const char *[]){ "--quiet", "plan", "--io-reserve=always", in, NULL });
+    g_assert_cmpint(quiet.status, ==, 0);
+    g_assert_cmpstr(quiet.err, ==, "");
+    g_assert_cmpstr(quiet.out, ==, plain.out);
+    ppTestRunTool(&debug, NULL, NULL,
+                  (const char *[]){ "-d", "explain", "--json", in, NULL });
+    g_assert_cmpint(debug.status, ==, 0);
+    g_assert_nonnull(strstr(debug.err, "virt-pciplan-DEBUG"));
+    g_assert_nonnull(strstr(debug.err, "devices planned in"));
+    g_assert_true(g_str_has_prefix(debug.out, "{"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -288,6 +315,7 @@ main(int argc, char **argv)
                          "qemuxml2argvdata/pc-pci-bridge-growth.xml", testExplainJson);
     g_test_add_func("/json/explain/example-values", testExplainJsonExample);
     g_test_add_func("/json/explain/dot", testExplainDot);
+    g_test_add_func("/tool/quiet-debug", testQuietDebug);
     for (i = 0; i < G_N_ELEMENTS(errorCases); i++) {
         g_autofree char *path = g_strdup_printf("/json/error/%s", errorCases[i].klass);
 

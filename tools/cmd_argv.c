@@ -101,7 +101,7 @@ ppToolReportMoves(const GArray *specs, const GArray *moves)
 {
     guint i;
 
-    for (i = 0; i < moves->len; i++) {
+    for (i = 0; !ppToolQuiet() && i < moves->len; i++) {
         const PpQemuOrderMove *move = &g_array_index(moves, PpQemuOrderMove, i);
         const PpQemuDeviceSpec *spec = &g_array_index(specs, PpQemuDeviceSpec, move->device);
         g_autofree char *what = ppToolDescribeDevice(specs, move->device);

@@ -19,6 +19,33 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+void
+ppToolSetupLogging(void)
+{
+    const char *debug = g_getenv("PP_DEBUG");
+
+    /* GLib writes debug messages to standard output by default, which
+     * holds the XML, the command line or the JSON */
+    g_log_writer_default_set_use_stderr(TRUE);
+    if (debug && *debug && !g_str_equal(debug, "0")) {
+        const char *domains = g_getenv("G_MESSAGES_DEBUG");
+        g_autofree char *all = domains && *domains
+                                   ? g_strconcat(domains, " ", G_LOG_DOMAIN, NULL)
+                                   : g_strdup(G_LOG_DOMAIN);
+
+        /* GLib reads it at each message: set before the first one */
+        g_setenv("G_MESSAGES_DEBUG", all, TRUE);
+    }
+}
+
+gboolean
+ppToolQuiet(void)
+{
+    const char *quiet = g_getenv("PP_QUIET");
+
+    return quiet && *quiet && !g_str_equal(quiet, "0");
+}
+
 int
 ppToolReportError(const GError *error)
 {
@@ -111,6 +138,7 @@ ppToolWriteOutput(const char *path, const char *data, gsize len, GError **error)
         }
         return TRUE;
     }
+    g_debug("writing %" G_GSIZE_FORMAT " bytes to '%s' atomically", len, path);
     return ppFileWriteAtomic(path, data, len, error);
 }
 
@@ -146,9 +174,14 @@ ppToolPlanFile(const char *path,
     g_autoptr(PpPlan) plan = NULL;
 
     /* No plan of what libvirt or QEMU refuse outright. */
+    gint64 start = g_get_monotonic_time();
+
     if (!ppToolLoadDomain(path, &def, error) || !ppQemuDomainPlan(def, opts, &plan, error) ||
         !ppQemuValidatePlanned(def, error))
         return FALSE;
+    g_debug("%s: %u devices planned in %" G_GINT64_FORMAT " us, %u elements added, machine %s, "
+            "firmware %s", path, def->devices->len, g_get_monotonic_time() - start,
+            plan->additions->len, plan->machine->family, plan->firmware);
     ppToolPrintPlanNotes(plan);
     *ret_def = g_steal_pointer(&def);
     if (ret_plan)
@@ -170,7 +203,7 @@ ppToolPrintPlanNotes(const PpPlan *plan)
     for (i = 0; plan->warnings && i < plan->warnings->len; i++)
         g_printerr(_("virt-pciplan: warning: %1$s\n"),
                    (const char *)g_ptr_array_index(plan->warnings, i));
-    for (i = 0; plan->degraded && i < plan->degraded->len; i++) {
+    for (i = 0; !ppToolQuiet() && plan->degraded && i < plan->degraded->len; i++) {
         const PpDeviceDef *dev = g_ptr_array_index(plan->degraded, i);
         g_autofree char *what = ppDeviceDefDescribe(dev);
         g_autofree char *addr = ppPCIAddressFormat(&dev->addr.pci);
@@ -223,7 +256,7 @@ ppToolNoteIOReserve(const PpPlan *plan)
 {
     g_autofree char *text = ppQemuPlanDescribeIOReserve(plan);
 
-    if (text)
+    if (text && !ppToolQuiet())
         g_printerr(_("virt-pciplan: note: %1$s\n"), text);
 }
 

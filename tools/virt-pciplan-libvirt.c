@@ -23,6 +23,7 @@ main(int argc, char **argv)
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
+    ppToolSetupLogging();
 
     /* Each command closes its connection before it returns; then the
      * event loop stops, so that the process ends with libvirt idle. */

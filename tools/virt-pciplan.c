@@ -71,6 +71,7 @@ ppToolExecLibvirtHelper(char **argv)
     g_autofree char *helper = ppToolLibvirtHelperPath();
     int err;
 
+    g_debug("%s: running %s", argv[1], helper);
     execv(helper, argv);
     err = errno;
     g_printerr(_("virt-pciplan: error: '%1$s' needs libvirt, through '%2$s', which cannot be run: %3$s\n"),
@@ -83,7 +84,7 @@ ppToolUsage(FILE *out)
 {
     size_t i;
 
-    fprintf(out, _("Usage: virt-pciplan COMMAND [OPTION...] ARGS\n"
+    fprintf(out, _("Usage: virt-pciplan [-q|-d] COMMAND [OPTION...] ARGS\n"
                    "\n"
                    "Plan the PCI/PCIe topology of a libvirt QEMU domain.\n"
                    "\n"
@@ -94,6 +95,8 @@ ppToolUsage(FILE *out)
                    "Options:\n"
                    "  -h, --help     Show this help; 'virt-pciplan COMMAND --help' for a command\n"
                    "  -V, --version  Show the version\n"
+                   "  -q, --quiet    No notes on standard error, only warnings and errors\n"
+                   "  -d, --debug    Debug messages on standard error (also PP_DEBUG=1)\n"
                    "\n"
                    "Exit status: 0 success, 1 invalid input or impossible plan, 2 usage error,\n"
                    "3 libvirt error, 4 file I/O error, 5 internal error.\n"));
@@ -109,6 +112,15 @@ main(int argc, char **argv)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
 
+    /* Global switches before the command, as virsh takes them; passed on
+     * to the libvirt helper through the environment. */
+    while (argc > 1 && (g_str_equal(argv[1], "-q") || g_str_equal(argv[1], "--quiet") ||
+                        g_str_equal(argv[1], "-d") || g_str_equal(argv[1], "--debug"))) {
+        g_setenv(argv[1][1] == 'q' || argv[1][2] == 'q' ? "PP_QUIET" : "PP_DEBUG", "1", TRUE);
+        memmove(&argv[1], &argv[2], (argc - 1) * sizeof(char *));
+        argc--;
+    }
+    ppToolSetupLogging();
     if (argc < 2) {
         ppToolUsage(stderr);
         return PP_EXIT_USAGE;

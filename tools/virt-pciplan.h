@@ -23,6 +23,16 @@ typedef enum {
 
 /* Print @error (if any) the one way the CLI prints errors, and map its
  * class to an exit status. */
+/*
+ * --quiet and --debug (PP_QUIET, PP_DEBUG in the environment, which the
+ * libvirt helper inherits): with PP_DEBUG=1 the messages of g_debug() in
+ * the log domain "virt-pciplan" go to standard error, as GLib's own
+ * G_MESSAGES_DEBUG=virt-pciplan (or all) does. Call first in main().
+ */
+void ppToolSetupLogging(void);
+/* TRUE under --quiet: notes (not warnings, not errors) stay unsaid. */
+gboolean ppToolQuiet(void);
+
 int ppToolReportError(const GError *error);
 /*
  * As ppToolReportError(), and also writes the error to standard output as
