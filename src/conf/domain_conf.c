@@ -70,6 +70,7 @@ ppDeviceDefFree(PpDeviceDef *dev)
     g_free(dev->driverName);
     g_free(dev->targetType);
     g_free(dev->dev);
+    g_free(dev->mac);
     g_free(dev->alias);
     g_free(dev->hints.p2pGroup);
     g_free(dev->ctrl.modelName);
@@ -150,6 +151,8 @@ ppDeviceDefDescribe(const PpDeviceDef *dev)
         return g_strdup_printf("%s '%s'", kind, dev->alias);
     if (dev->kind == PP_DEVICE_DISK && dev->dev)
         return g_strdup_printf("disk '%s'", dev->dev);
+    if (dev->kind == PP_DEVICE_INTERFACE && (dev->mac || dev->dev)) /* as virsh domiflist */
+        return g_strdup_printf(dev->mac ? "interface %s" : "interface '%s'", dev->mac ?: dev->dev);
     if (dev->kind == PP_DEVICE_CONTROLLER) {
         const char *model = dev->model ? dev->model : "";
 
@@ -406,6 +409,7 @@ ppDeviceDefParse(xmlNodePtr node, guint ordinal, guint *kindCounts, GError **err
     }
     if (!dev->bus && dev->kind != PP_DEVICE_DISK)
         dev->bus = ppXmlProp(node, "bus");
+    dev->mac = dev->kind == PP_DEVICE_INTERFACE ? ppXmlChildProp(node, "mac", "address") : NULL;
     if (dev->kind == PP_DEVICE_VIDEO && (model = ppXmlChild(node, "model"))) {
         g_autofree char *primary = ppXmlProp(model, "primary");
         dev->primary = primary && g_str_equal(primary, "yes");

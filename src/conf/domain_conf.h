@@ -185,7 +185,8 @@ struct _PpDeviceDef {
     char *device;         /* disk device= */
     char *driverName;     /* <driver name|type> (filesystem virtiofs, hostdev vfio) */
     char *targetType;     /* <target type> (serial pci-serial, console virtio) */
-    char *dev;            /* disk <target dev>, for error messages */
+    char *dev;            /* <target dev> (disk, interface), for error messages */
+    char *mac;            /* interface <mac address>, for error messages */
     char *alias;          /* <alias name> */
     gboolean primary;     /* video <model primary='yes'> */
 
