@@ -26,6 +26,7 @@ typedef struct {
     const char *outName;   /* NULL: NAME */
     PpIOReservePolicy ioReserve; /* --io-reserve, AUTO by default */
     guint spareSlots;      /* --spare-pci-slots, 0 by default */
+    const char *hostSysfs; /* --host-sysfs, under tests/; NULL: none */
 } TestCase;
 
 static char *
@@ -33,11 +34,15 @@ planString(const char *text, gsize len, const TestCase *tc, GError **error)
 {
     g_autoptr(PpDomainDef) def = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
+    g_autofree char *sysfs = tc->hostSysfs ? g_build_filename(g_getenv("PP_TEST_SRCDIR"),
+                                                              tc->hostSysfs, NULL)
+                                           : NULL;
     gsize outlen;
 
     opts.sparePorts = tc->spares;
     opts.ioReserve = tc->ioReserve;
     opts.spareSlots = tc->spareSlots;
+    opts.hostSysfs = sysfs;
     /* As `virt-pciplan plan` does (tools/tool_common.c). */
     if (!(def = ppDomainDefParseString(text, len, error)) ||
         !ppQemuDomainPlan(def, &opts, NULL, error) || !ppQemuValidatePlanned(def, error))
@@ -239,6 +244,12 @@ static const TestCase cases[] = {
 
     /* <shmem role='master'>: master=on, which QEMU migrates */
     OK("q35-shmem-master"),
+
+    /* --host-sysfs tests/hostsysfs (two host NUMA nodes, two host
+     * switches, one read as root and one as a user): hostdevs behind one
+     * host switch share a P2P group, each goes behind the expander bus
+     * of the guest cell <numatune> maps its host node to */
+    { "q35-host-sysfs", -1, -1, NULL, NULL, PP_IO_RESERVE_AUTO, 0, "hostsysfs" },
     /* I/O windows: every bus holding devices with I/O ports takes 4 KiB;
      * SeaBIOS fits 14, OVMF 10 */
     OK("q35-io-windows-seabios-14"),

@@ -378,10 +378,33 @@ testExplain(gconstpointer data)
     g_assert_true(ppTestCompareToFile(res.out, golden));
 }
 
+/* explain --host-sysfs on the synthetic host tree: the derived hints. */
+static void
+testExplainHostSysfs(void)
+{
+    g_autofree char *input = ppTestSrcPath("qemuxml2argvdata/q35-host-sysfs.xml");
+    g_autofree char *sysfs = ppTestSrcPath("hostsysfs");
+    g_autofree char *golden = g_strdup_printf("%s/explaindata/q35-host-sysfs.txt",
+                                              g_getenv("PP_TEST_SRCDIR"));
+    g_auto(PpTestRun) res = { 0 };
+    g_auto(PpTestRun) none = { 0 };
+
+    ppTestRunTool(&res, NULL, NULL,
+                  (const char *[]){ "explain", "--host-sysfs", sysfs, input, NULL });
+    g_assert_cmpint(res.status, ==, 0);
+    g_assert_true(ppTestCompareToFile(res.out, golden));
+    /* Nothing happens without the option. */
+    ppTestRunTool(&none, NULL, NULL, (const char *[]){ "explain", input, NULL });
+    g_assert_cmpint(none.status, ==, 0);
+    g_assert_null(strstr(none.out, "p2pGroup"));
+    g_assert_null(strstr(none.out, "expander"));
+}
+
 int
 main(int argc, char **argv)
 {
     ppTestInit(&argc, &argv);
+    g_test_add_func("/tool/explain/q35-host-sysfs", testExplainHostSysfs);
     g_test_add_func("/tool/help-version", testHelpVersion);
     g_test_add_func("/tool/hostile-inputs", testHostileInputs);
     g_test_add_func("/tool/huge-input", testHugeInput);

@@ -50,6 +50,7 @@ ppCmdExplain(int argc, char **argv)
     g_autofree char *ioReserve = NULL;
     g_autofree char *format = NULL;
     gboolean json = FALSE;
+    g_autofree char *hostSysfs = NULL;
     GOptionEntry entries[] = {
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
@@ -61,6 +62,9 @@ ppCmdExplain(int argc, char **argv)
           N_("Output format: text (default), json, or dot (graphviz)"), N_("FORMAT") },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json,
           N_("Same as --format=json; errors too are written as JSON"), NULL },
+        { "host-sysfs", 0, 0, G_OPTION_ARG_FILENAME, &hostSysfs,
+          N_("Derive numaNode and p2pGroup of PCI hostdevs from the host's sysfs (/sys)"),
+          N_("DIR") },
         { NULL }
     };
 
@@ -90,6 +94,7 @@ ppCmdExplain(int argc, char **argv)
     virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
     virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
+    virt_pciplan_options_set_host_sysfs(options, hostSysfs);
     if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
         return ppToolReportError(err);
     fputs(virt_pciplan_plan_get_explanation(plan), stdout);

@@ -17,6 +17,7 @@ ppCmdPlan(int argc, char **argv)
     int spares = -1;
     int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
+    g_autofree char *hostSysfs = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
@@ -35,6 +36,9 @@ ppCmdPlan(int argc, char **argv)
           N_("Leave N free hot-pluggable conventional PCI slots, for live hot-plug of PCI devices (default 0)"),
           N_("N") },
         PP_TOOL_IO_RESERVE_ENTRY(ioReserve),
+        { "host-sysfs", 0, 0, G_OPTION_ARG_FILENAME, &hostSysfs,
+          N_("Derive numaNode and p2pGroup of PCI hostdevs from the host's sysfs (/sys)"),
+          N_("DIR") },
         { NULL }
     };
 
@@ -64,6 +68,7 @@ ppCmdPlan(int argc, char **argv)
     virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
     virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
+    virt_pciplan_options_set_host_sysfs(options, hostSysfs);
     if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
         return ppToolReportError(err);
     out = virt_pciplan_plan_get_xml(plan);

@@ -544,7 +544,8 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         return FALSE;
     }
 
-    if (!ppQemuDomainCheckLibvirt(def, ctx.machine, error) ||
+    if ((opts->hostSysfs && !ppQemuDomainApplyHostTopology(def, opts->hostSysfs, error)) ||
+        !ppQemuDomainCheckLibvirt(def, ctx.machine, error) ||
         !ppQemuDomainCheckExpanders(def, ctx.machine, plan->warnings, error) ||
         !ppQemuDomainCheckHotplug(def, ctx.machine, error) ||
         !ppQemuDomainCheckP2PGroups(def, error))

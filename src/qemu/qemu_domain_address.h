@@ -131,6 +131,9 @@ typedef struct {
      * PCIe machines, also pci-root slots on pc), for live hot-plug of
      * conventional PCI devices; 0 by default. */
     guint spareSlots;
+    /* (nullable, transfer none) the host's sysfs (/sys): derive numaNode and
+     * p2pGroup of PCI hostdevs from it (qemu_host_topology.c); NULL: don't. */
+    const char *hostSysfs;
 } PpPlanOptions;
 
 #define PP_PLAN_OPTIONS_INIT { .sparePorts = -1, .allowGrowth = TRUE, .hasPCIeToPCIBridge = TRUE }

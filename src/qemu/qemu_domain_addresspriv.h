@@ -50,6 +50,9 @@ gboolean ppQemuDeviceApplyHints(const PpDomainDef *def, const PpQemuMachine *mac
                                 gboolean hasPCIeToPCIBridge, const PpDeviceDef *dev,
                                 PpPCIConnectFlags *flags, GError **error);
 gboolean ppQemuHotplugWorks(const PpDomainDef *def, const PpQemuMachine *machine);
+/* qemu_host_topology.c: numaNode and p2pGroup hints of <hostdev type='pci'>
+ * from the host's sysfs under @sysfs (plan --host-sysfs). */
+gboolean ppQemuDomainApplyHostTopology(PpDomainDef *def, const char *sysfs, GError **error);
 /* qemu_domain_hints.c: P2P groups fit one switch each, members agree on numaNode. */
 gboolean ppQemuDomainCheckP2PGroups(const PpDomainDef *def, GError **error);
 gboolean ppQemuDomainCheckHotplug(const PpDomainDef *def, const PpQemuMachine *machine,

@@ -213,6 +213,34 @@ ppExplainPrintGroups(const PpExplain *ex, GString *out)
     }
 }
 
+/* Hints plan --host-sysfs derived from the host's topology. */
+static void
+ppExplainPrintHost(const PpDomainDef *def, GString *out)
+{
+    gboolean header = FALSE;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+        g_autofree char *what = NULL;
+
+        if (!dev->numaFromHost && !dev->groupFromHost)
+            continue;
+        if (!header)
+            g_string_append_printf(out, _("\nHints derived from the host's topology (--host-sysfs):\n"));
+        header = TRUE;
+        what = ppDeviceDefDescribe(dev);
+        g_string_append_printf(out, "  %s:", what);
+        if (dev->numaFromHost)
+            g_string_append_printf(out, _(" numaNode='%1$d' (the guest cell <numatune> maps its host NUMA node to)"),
+                                   dev->hints.numaNode);
+        if (dev->groupFromHost)
+            g_string_append_printf(out, _(" p2pGroup='%1$s' (behind one host switch with other hostdevs)"),
+                                   dev->hints.p2pGroup);
+        g_string_append_c(out, '\n');
+    }
+}
+
 /* What keeps QEMU 7.2 from migrating the planned domain live. */
 static void
 ppExplainPrintMigration(const PpDomainDef *def, GString *out)
@@ -386,6 +414,7 @@ ppQemuPlanExplain(const PpDomainDef *def, const PpPlan *plan)
     ppExplainPrintBus(&ex, 0, 1, out);
     ppExplainPrintMMIO(&ex, out);
     ppExplainPrintGroups(&ex, out);
+    ppExplainPrintHost(def, out);
     ppExplainPrintMigration(def, out);
     ppExplainPrintCapacity(&ex, out);
     ppExplainPrintWarnings(plan, out);

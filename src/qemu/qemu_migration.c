@@ -102,6 +102,10 @@ ppQemuDeviceMigrationBlocker(const PpDeviceDef *dev, GArray *ret)
                              _("the AMD vIOMMU (amd-iommu) has unmigratable device state; intel or virtio migrate"),
                              TRUE);
         return;
+    case PP_DEVICE_CRYPTO:
+        ppQemuBlockerAdd(ret, dev, "virtio-crypto-pci", PP_QEMU_MIGRATION_BLOCKS_ALWAYS,
+                         _("virtio-crypto has unmigratable device state"), TRUE);
+        return;
     case PP_DEVICE_DISK:
     case PP_DEVICE_CONTROLLER:
     case PP_DEVICE_INTERFACE:
@@ -117,7 +121,6 @@ ppQemuDeviceMigrationBlocker(const PpDeviceDef *dev, GArray *ret)
     case PP_DEVICE_VSOCK:
     case PP_DEVICE_PANIC:
     case PP_DEVICE_MEMORY:
-    case PP_DEVICE_CRYPTO:
     case PP_DEVICE_TPM:
     case PP_DEVICE_REDIRDEV:
     case PP_DEVICE_HUB:

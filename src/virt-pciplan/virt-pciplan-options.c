@@ -19,6 +19,7 @@ struct _VirtPciplanOptions {
     guint sparePCISlots;
     gboolean pcieToPCIBridge;
     VirtPciplanIOReserve ioReserve;
+    char *hostSysfs;
 };
 
 /* The public enum is the planner's, value for value. */
@@ -47,6 +48,7 @@ enum {
     PROP_PCIE_TO_PCI_BRIDGE,
     PROP_IO_RESERVE,
     PROP_SPARE_PCI_SLOTS,
+    PROP_HOST_SYSFS,
     N_PROPS
 };
 
@@ -69,6 +71,9 @@ virt_pciplan_options_get_property(GObject *object, guint prop_id, GValue *value,
         break;
     case PROP_SPARE_PCI_SLOTS:
         g_value_set_uint(value, self->sparePCISlots);
+        break;
+    case PROP_HOST_SYSFS:
+        g_value_set_string(value, self->hostSysfs);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -93,9 +98,22 @@ virt_pciplan_options_set_property(GObject *object, guint prop_id, const GValue *
     case PROP_SPARE_PCI_SLOTS:
         self->sparePCISlots = g_value_get_uint(value);
         break;
+    case PROP_HOST_SYSFS:
+        g_free(self->hostSysfs);
+        self->hostSysfs = g_value_dup_string(value);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
+}
+
+static void
+virt_pciplan_options_finalize(GObject *object)
+{
+    VirtPciplanOptions *self = VIRT_PCIPLAN_OPTIONS(object);
+
+    g_free(self->hostSysfs);
+    G_OBJECT_CLASS(virt_pciplan_options_parent_class)->finalize(object);
 }
 
 static void
@@ -149,6 +167,17 @@ virt_pciplan_options_class_init(VirtPciplanOptionsClass *klass)
     properties[PROP_SPARE_PCI_SLOTS] =
         g_param_spec_uint("spare-pci-slots", NULL, NULL, 0, PP_SPARE_PCI_SLOTS_MAX, 0,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+     * VirtPciplanOptions:host-sysfs:
+     *
+     * The host's sysfs directory (/sys), or %NULL (the default): with it,
+     * each `<hostdev type='pci'>` without hints of its own gets the
+     * numaNode of its host NUMA node (through `<numatune>`) and hostdevs
+     * behind one host PCIe switch one p2pGroup.
+     */
+    properties[PROP_HOST_SYSFS] =
+        g_param_spec_string("host-sysfs", NULL, NULL, NULL,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    object_class->finalize = virt_pciplan_options_finalize;
     g_object_class_install_properties(object_class, N_PROPS, properties);
 }
 
@@ -291,6 +320,40 @@ ppPciplanOptionsToPlanOptions(VirtPciplanOptions *options, PpPlanOptions *opts)
     opts->spareSlots = options->sparePCISlots;
     opts->hasPCIeToPCIBridge = options->pcieToPCIBridge;
     opts->ioReserve = (PpIOReservePolicy)options->ioReserve;
+    opts->hostSysfs = options->hostSysfs;
+}
+
+/**
+ * virt_pciplan_options_get_host_sysfs:
+ * @self: the options
+ *
+ * Returns: (nullable) (transfer none): #VirtPciplanOptions:host-sysfs
+ */
+const char *
+virt_pciplan_options_get_host_sysfs(VirtPciplanOptions *self)
+{
+    g_return_val_if_fail(VIRT_PCIPLAN_IS_OPTIONS(self), NULL);
+
+    return self->hostSysfs;
+}
+
+/**
+ * virt_pciplan_options_set_host_sysfs:
+ * @self: the options
+ * @dir: (nullable): the host's sysfs, /sys on a real host; %NULL for none
+ *
+ * Sets #VirtPciplanOptions:host-sysfs.
+ */
+void
+virt_pciplan_options_set_host_sysfs(VirtPciplanOptions *self, const char *dir)
+{
+    g_return_if_fail(VIRT_PCIPLAN_IS_OPTIONS(self));
+
+    if (g_strcmp0(self->hostSysfs, dir) == 0)
+        return;
+    g_free(self->hostSysfs);
+    self->hostSysfs = g_strdup(dir);
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_HOST_SYSFS]);
 }
 
 /**

@@ -49,5 +49,7 @@ void virt_pciplan_options_set_pcie_to_pci_bridge(VirtPciplanOptions *self, gbool
 
 VirtPciplanIOReserve virt_pciplan_options_get_io_reserve(VirtPciplanOptions *self);
 void virt_pciplan_options_set_io_reserve(VirtPciplanOptions *self, VirtPciplanIOReserve policy);
+const char *virt_pciplan_options_get_host_sysfs(VirtPciplanOptions *self);
+void virt_pciplan_options_set_host_sysfs(VirtPciplanOptions *self, const char *dir);
 
 G_END_DECLS
