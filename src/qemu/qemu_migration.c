@@ -46,12 +46,36 @@ ppQemuBlockerAdd(GArray *ret, const PpDeviceDef *dev, const char *driver,
     g_array_append_val(ret, b);
 }
 
+/* hw/misc/ivshmem.c: ivshmem-plain and -doorbell add a blocker unless
+ * master=on, which libvirt writes for role='master'. */
+static void
+ppQemuShmemMigrationBlocker(const PpDeviceDef *dev, GArray *ret)
+{
+    g_autofree char *role = ppXmlProp(dev->node, "role");
+
+    if (!ppStrEqual0(role, "master"))
+        ppQemuBlockerAdd(ret, dev, dev->model ? dev->model : "ivshmem-plain",
+                         PP_QEMU_MIGRATION_BLOCKS_ALWAYS,
+                         _("shared memory without role='master' blocks migration ('Migration is disabled when using feature 'peer mode' in device 'ivshmem''); give the <shmem> role='master' on the host that owns the memory"),
+                         TRUE);
+}
+
+static void
+ppQemuFilesystemMigrationBlocker(const PpDeviceDef *dev, GArray *ret)
+{
+    if (ppStrEqual0(dev->driverName, "virtiofs"))
+        ppQemuBlockerAdd(ret, dev, "vhost-user-fs-pci", PP_QEMU_MIGRATION_BLOCKS_ALWAYS,
+                         _("virtiofs (vhost-user-fs) has unmigratable device state"), TRUE);
+    else if (!dev->type || ppStrEqual0(dev->type, "mount"))
+        ppQemuBlockerAdd(ret, dev, "virtio-9p-pci", PP_QEMU_MIGRATION_BLOCKS_IN_USE,
+                         _("virtio-9p blocks migration while the guest has the share mounted ('Migration is disabled when VirtFS export path ... is mounted in the guest')"),
+                         FALSE);
+}
+
 /* One device: at most one blocker. */
 static void
 ppQemuDeviceMigrationBlocker(const PpDeviceDef *dev, GArray *ret)
 {
-    g_autofree char *role = NULL;
-
     if (!dev->node)
         return;
     if (ppQemuDeviceIsVfio(dev)) {
@@ -72,23 +96,10 @@ ppQemuDeviceMigrationBlocker(const PpDeviceDef *dev, GArray *ret)
                              FALSE);
         return;
     case PP_DEVICE_SHMEM:
-        /* hw/misc/ivshmem.c: ivshmem-plain and -doorbell add a blocker
-         * unless master=on, which libvirt writes for role='master'. */
-        role = ppXmlProp(dev->node, "role");
-        if (!ppStrEqual0(role, "master"))
-            ppQemuBlockerAdd(ret, dev, dev->model ? dev->model : "ivshmem-plain",
-                             PP_QEMU_MIGRATION_BLOCKS_ALWAYS,
-                             _("shared memory without role='master' blocks migration ('Migration is disabled when using feature 'peer mode' in device 'ivshmem''); give the <shmem> role='master' on the host that owns the memory"),
-                             TRUE);
+        ppQemuShmemMigrationBlocker(dev, ret);
         return;
     case PP_DEVICE_FILESYSTEM:
-        if (ppStrEqual0(dev->driverName, "virtiofs"))
-            ppQemuBlockerAdd(ret, dev, "vhost-user-fs-pci", PP_QEMU_MIGRATION_BLOCKS_ALWAYS,
-                             _("virtiofs (vhost-user-fs) has unmigratable device state"), TRUE);
-        else if (!dev->type || ppStrEqual0(dev->type, "mount"))
-            ppQemuBlockerAdd(ret, dev, "virtio-9p-pci", PP_QEMU_MIGRATION_BLOCKS_IN_USE,
-                             _("virtio-9p blocks migration while the guest has the share mounted ('Migration is disabled when VirtFS export path ... is mounted in the guest')"),
-                             FALSE);
+        ppQemuFilesystemMigrationBlocker(dev, ret);
         return;
     case PP_DEVICE_INPUT:
         if (ppStrEqual0(dev->type, "passthrough"))
