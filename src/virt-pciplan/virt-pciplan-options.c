@@ -167,6 +167,7 @@ virt_pciplan_options_class_init(VirtPciplanOptionsClass *klass)
     properties[PROP_SPARE_PCI_SLOTS] =
         g_param_spec_uint("spare-pci-slots", NULL, NULL, 0, PP_SPARE_PCI_SLOTS_MAX, 0,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    /**
      * VirtPciplanOptions:host-sysfs:
      *
      * The host's sysfs directory (/sys), or %NULL (the default): with it,
