@@ -515,6 +515,34 @@ testCorpusMissing(void)
         g_test_skip("no corpus at $PP_TEST_CORPUSDIR (../shared/corpus/libvirt beside the clone)");
 }
 
+/* The hints' mirror under <metadata> is keyed by alias: every alias it
+ * names must still be a device's after define (libvirt drops aliases it
+ * does not keep). */
+static void
+parityCheckHintAliases(const char *base, const char *planned, const char *dumped,
+                       gboolean *disagreed)
+{
+    g_autoptr(PpDomainDef) def = ppDomainDefParseString(planned, strlen(planned), NULL);
+    g_autoptr(PpDomainDef) after = ppDomainDefParseString(dumped, strlen(dumped), NULL);
+    guint i;
+
+    if (!def || !after) {
+        parityDisagree(base, g_strdup_printf("%s: cannot read the plan or libvirt's XML", base),
+                       disagreed);
+        return;
+    }
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->alias || !ppDeviceHintsPresent(&dev->hints) ||
+            g_hash_table_contains(after->aliases, dev->alias))
+            continue;
+        parityDisagree(base, g_strdup_printf("%s: libvirt dropped the alias '%s', under which the plan keeps the device's hints",
+                                             base, dev->alias), disagreed);
+        return;
+    }
+}
+
 /* Judge one input (see the top of this file); @disagreed is set when
  * planner and libvirt disagree. */
 static void
@@ -563,7 +591,9 @@ parityJudge(const char *base, const char *text, gboolean *disagreed)
             if (g_getenv("PP_TEST_DEBUG"))
                 g_test_message("libvirt's XML for %s:\n%s", base, dumped);
             parityDisagree(base, g_strdup(err->message), disagreed);
+            return;
         }
+        parityCheckHintAliases(base, planned, dumped, disagreed);
         return;
     }
 

@@ -310,6 +310,7 @@ static const TestCase cases[] = {
     OK("parity-console-pci-serial"),
     OK("parity-ehci1-lone"),
     OK("parity-index-decimal-010"),
+    OK("parity-alias-dropped"),
     OK("parity-aarch64-user-expander"),
     OK("parity-machine-virt-8.0"),
     OK("parity-machine-rhel9.2.0"),

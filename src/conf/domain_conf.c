@@ -72,6 +72,7 @@ ppDeviceDefFree(PpDeviceDef *dev)
     g_free(dev->dev);
     g_free(dev->mac);
     g_free(dev->alias);
+    g_free(dev->aliasDropped);
     g_free(dev->hints.p2pGroup);
     g_free(dev->ctrl.modelName);
     g_free(dev);
@@ -893,40 +894,6 @@ ppDomainDefParseQemuOverride(PpDomainDef *def, xmlNodePtr root)
             }
         }
     }
-}
-
-/**
- * ppDomainDefEnsureAlias:
- *
- * libvirt keeps user aliases (those starting with "ua-") across define,
- * so they are how our hints and QEMU overrides find their device again.
- */
-void
-ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev)
-{
-    g_autofree char *base = NULL;
-    char *alias;
-    guint n = 1;
-
-    if (dev->alias)
-        return;
-    if (dev->kind == PP_DEVICE_CONTROLLER && dev->ctrl.index >= 0)
-        base = g_strdup_printf("ua-pp-%s%d", dev->type ? dev->type : "controller",
-                               dev->ctrl.index);
-    else if (dev->kind == PP_DEVICE_DISK && dev->dev)
-        base = g_strdup_printf("ua-pp-disk-%s", dev->dev);
-    else
-        base = g_strdup_printf("ua-pp-%s%u", ppDeviceKindToString(dev->kind),
-                               dev->kindOrdinal + 1);
-    g_strcanon(base, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", '_');
-    alias = g_strdup(base);
-    while (g_hash_table_contains(def->aliases, alias)) {
-        g_free(alias);
-        alias = g_strdup_printf("%s-%u", base, ++n);
-    }
-    dev->alias = alias;
-    g_hash_table_insert(def->aliases, dev->alias, dev);
-    dev->aliasAdded = !dev->added;
 }
 
 /**

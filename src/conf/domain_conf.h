@@ -188,6 +188,7 @@ struct _PpDeviceDef {
     char *dev;            /* <target dev> (disk, interface), for error messages */
     char *mac;            /* interface <mac address>, for error messages */
     char *alias;          /* <alias name> */
+    char *aliasDropped;   /* the user's alias libvirt would drop, replaced by ->alias */
     gboolean primary;     /* video <model primary='yes'> */
 
     PpDeviceAddress addr;
@@ -273,8 +274,10 @@ PpDeviceDef *ppDeviceDefNew(PpDeviceKind kind);
 void ppDeviceDefFree(PpDeviceDef *dev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PpDeviceDef, ppDeviceDefFree);
 
-/* Give @dev an alias (ua-...) unique in @def, unless it has one. */
+/* Give @dev an alias (ua-...) unique in @def, unless it has one libvirt
+ * keeps (see domain_conf.c). */
 void ppDomainDefEnsureAlias(PpDomainDef *def, PpDeviceDef *dev);
+gboolean ppDomainAliasKeptByLibvirt(const char *alias);
 
 /* Does @hints hold any hint (hotpluggable, preferredConnection, numaNode, p2pGroup)?
  * The one test of "has hints": a hint is never silently ignored. */

@@ -568,7 +568,7 @@ ppQemuDomainPlan(PpDomainDef *def, const PpPlanOptions *opts, PpPlan **ret_plan,
         !ppPlacerFinish(ctx.placer, error) ||
         !ppQemuDomainPlanIO(def, ctx.machine, opts->ioReserve, plan, error))
         return FALSE;
-    ppQemuDomainMirrorHints(def);
+    ppQemuDomainMirrorHints(def, plan->warnings);
 
     plan->busesUsed = ppPlacerCountBuses(ctx.placer);
     plan->emptyHotplugPorts = ppPlacerCountEmptyPorts(ctx.placer);

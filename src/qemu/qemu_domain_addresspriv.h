@@ -57,7 +57,7 @@ gboolean ppQemuDomainApplyHostTopology(PpDomainDef *def, const char *sysfs, GErr
 gboolean ppQemuDomainCheckP2PGroups(const PpDomainDef *def, GError **error);
 gboolean ppQemuDomainCheckHotplug(const PpDomainDef *def, const PpQemuMachine *machine,
                                   GError **error);
-void ppQemuDomainMirrorHints(PpDomainDef *def);
+void ppQemuDomainMirrorHints(PpDomainDef *def, GPtrArray *warnings);
 
 /* qemu_virtio_mmio.c: give virtio devices without an address a transport. */
 gboolean ppQemuDomainAssignVirtioMMIO(PpDomainDef *def, const PpQemuMachine *machine,

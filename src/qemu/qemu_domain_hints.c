@@ -306,17 +306,22 @@ ppQemuDomainCheckHotplug(const PpDomainDef *def, const PpQemuMachine *machine, G
     return TRUE;
 }
 
-/* Devices with hints get an alias, so that the hints' mirror under
- * <metadata> finds them after libvirt dropped the <target> attributes. */
+/* Devices with hints get an alias libvirt keeps, so that the hints'
+ * mirror under <metadata> finds them after libvirt dropped the <target>
+ * attributes; a user's alias libvirt would drop is replaced, and said. */
 void
-ppQemuDomainMirrorHints(PpDomainDef *def)
+ppQemuDomainMirrorHints(PpDomainDef *def, GPtrArray *warnings)
 {
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
         PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
 
-        if (ppDeviceHintsPresent(&dev->hints))
-            ppDomainDefEnsureAlias(def, dev);
+        if (!ppDeviceHintsPresent(&dev->hints))
+            continue;
+        ppDomainDefEnsureAlias(def, dev);
+        if (dev->aliasDropped)
+            g_ptr_array_add(warnings, g_strdup_printf(_("The alias '%1$s' is one libvirt drops on define (it keeps only 'ua-' followed by letters, digits, '_' or '-'), and the hints are kept under the alias: it is now '%2$s'"),
+                                                      dev->aliasDropped, dev->alias));
     }
 }
