@@ -168,6 +168,8 @@ static const TestCase cases[] = {
     /* --spare-pci-slots: free SHPC slots for live hot-plug of PCI devices */
     OK_SPARE_SLOTS("q35-spare-pci-slots", 40),
     OK_SPARE_SLOTS("pc-spare-pci-slots", 40),
+    /* a planned NUMA domain gets one more device on node 1: no busNr moves */
+    OK_SPARES("q35-numa-grow", 0),
     /* <graphics> without <video>: libvirt's cirrus, at 00:01.0 */
     OK("q35-graphics-video"),
     OK("q35-video-virtio-primary"),

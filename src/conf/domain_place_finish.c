@@ -43,16 +43,23 @@ ppPlacerBusNrRangeError(const PpPCIBus *pxb, guint lo, guint n, guint mainBuses,
  * Expander buses split the domain's 256 bus numbers: the firmware numbers
  * the main root complex from 0 and each expander from its busNr, so the
  * ranges must not overlap or devices vanish from the guest. The main
- * complex keeps the bottom and all the slack (a switch or bridge
- * hot-plugged there later needs numbers); each new expander gets exactly
- * what its own buses need, packed from the top down.
+ * complex keeps the bottom and the slack in the middle (a switch or
+ * bridge hot-plugged there later needs numbers); each new expander gets
+ * what its own buses need plus up to PP_EXPANDER_BUS_SLACK more, packed
+ * from the top down, so that devices added later on its NUMA node (a root
+ * port each) fit below its busNr without moving a bus the guest sees.
  */
+#define PP_EXPANDER_BUS_SLACK 8
+
 static gboolean
 ppPlacerAssignBusNumbers(PpPlacer *placer, GError **error)
 {
     g_autofree guint *need = g_new0(guint, placer->set->buses->len);
     guint8 taken[PP_PCI_MAX_BUSES] = { 0 };
     guint ceiling = PP_PCI_MAX_BUSES;
+    guint newNeed = 0;
+    guint newCount = 0;
+    guint slack = 0;
     guint i;
     guint b;
 
@@ -83,6 +90,16 @@ ppPlacerAssignBusNumbers(PpPlacer *placer, GError **error)
     }
     /* Bus 255 is left alone: QEMU accepts it, but it leaves no room. */
     ceiling = MIN(ceiling, PP_PCI_MAX_BUSES - 1);
+    for (i = 1; i < placer->set->buses->len; i++) {
+        PpPCIBus *pxb = g_ptr_array_index(placer->set->buses, i);
+
+        if (pxb && ppPlacerIsExpander(pxb) && pxb->ctrl->ctrl.busNr < 0) {
+            newNeed += need[i];
+            newCount++;
+        }
+    }
+    if (newCount && ceiling >= need[0] + newNeed)
+        slack = MIN(PP_EXPANDER_BUS_SLACK, (ceiling - need[0] - newNeed) / newCount);
     for (i = placer->set->buses->len; i-- > 1;) {
         PpPCIBus *pxb = g_ptr_array_index(placer->set->buses, i);
 
@@ -96,7 +113,7 @@ ppPlacerAssignBusNumbers(PpPlacer *placer, GError **error)
                         what, need[i], need[0]);
             return FALSE;
         }
-        ceiling -= need[i];
+        ceiling -= need[i] + slack;
         pxb->ctrl->ctrl.busNr = ceiling;
         if (!pxb->ctrl->added)
             pxb->ctrl->targetChanged = TRUE;
