@@ -742,6 +742,33 @@ ppDomainDefCheckControllerIndexes(const PpDomainDef *def, GError **error)
     return TRUE;
 }
 
+/*
+ * Whether @a and @b are the first <serial> and the first <console>, in
+ * either order, with the console's target a serial one (or none, which
+ * libvirt reads as serial): libvirt writes that console as a copy of the
+ * serial port, with the same alias in its live XML ('serial0'), and its
+ * alias check skips it (the "backcompat for consoles" case of
+ * virDomainDefValidateAliasesIterator, libvirt 9.0). It is one device.
+ */
+static gboolean
+ppDeviceDefIsSerialShadow(const PpDeviceDef *a, const PpDeviceDef *b)
+{
+    const PpDeviceDef *console = NULL;
+    const PpDeviceDef *serial = NULL;
+
+    if (a->kind == PP_DEVICE_SERIAL && b->kind == PP_DEVICE_CONSOLE) {
+        serial = a;
+        console = b;
+    } else if (a->kind == PP_DEVICE_CONSOLE && b->kind == PP_DEVICE_SERIAL) {
+        serial = b;
+        console = a;
+    } else {
+        return FALSE;
+    }
+    return serial->kindOrdinal == 0 && console->kindOrdinal == 0 &&
+           (!console->targetType || g_str_equal(console->targetType, "serial"));
+}
+
 static gboolean
 ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
 {
@@ -783,6 +810,8 @@ ppDomainDefParseDevices(PpDomainDef *def, xmlNodePtr root, GError **error)
 
             /* libvirt refuses a repeated alias (virDomainDefValidateAliases),
              * and our hints and overrides find their device by it. */
+            if (other && ppDeviceDefIsSerialShadow(other, dev))
+                continue;
             if (other) {
                 g_set_error(error, PP_ERROR, PP_ERROR_CONFIG,
                             _("%1$s #%2$u and %3$s #%4$u both have the alias '%5$s'; libvirt refuses a repeated alias: rename or remove one of them"),
