@@ -244,6 +244,12 @@ static const TestCase cases[] = {
     FAIL("q35-p2p-group-too-many-error", PP_ERROR_CONFIG),
     FAIL("q35-p2p-group-numa-conflict-error", PP_ERROR_CONFIG),
 
+    /* P2P groups under a vIOMMU: intel-iommu with caching mode for the
+     * hostdevs, virtio-iommu on aarch64; the vIOMMU stays on the root bus
+     * and the command line realizes it before the switch and its devices */
+    OK("q35-p2p-intel-iommu"),
+    OK("aarch64-virt-p2p-virtio-iommu"),
+
     /* <shmem role='master'>: master=on, which QEMU migrates */
     OK("q35-shmem-master"),
 
