@@ -281,7 +281,7 @@ main(int argc, char **argv)
     int ret;
 
     ppTestInit(&argc, &argv);
-    root = g_build_filename(g_getenv("PP_TEST_BUILDDIR"), "capacity-embed-XXXXXX", NULL);
+    root = ppTestBuildPath("capacity-embed-XXXXXX");
     g_assert_nonnull(g_mkdtemp(root));
     uri = g_strdup_printf("qemu:///embed?root=%s", root);
     /* Without libvirt every case fails at assertLibvirtAgrees: never skipped. */

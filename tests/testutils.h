@@ -13,17 +13,23 @@
  */
 void ppTestInit(int *argc, char ***argv);
 
-/* Absolute path of a file in the source tree's tests/ directory. */
+/* The one way to name a test file: (transfer full) the absolute path of
+ * @rel in the source tree's tests/ directory (PP_TEST_SRCDIR). */
 char *ppTestSrcPath(const char *rel);
+/* tests/@dir/@name@suffix, e.g. ("qemuxml2xmloutdata", "q35-basic", ".xml"). */
+char *ppTestDataPath(const char *dir, const char *name, const char *suffix);
+/* @rel in the build tree's tests/ directory (PP_TEST_BUILDDIR). */
+char *ppTestBuildPath(const char *rel);
 
 /* Read a whole file; aborts the test on failure. */
 char *ppTestLoadFile(const char *path, gsize *ret_len);
 
 /*
  * The one golden-file comparison: TRUE if @path holds exactly @actual.
- * With PP_TEST_REGENERATE_OUTPUT=1 the file is rewritten instead (review
- * the diff before committing it). With PP_TEST_DEBUG=1 a failure prints
- * the first differing line of both sides.
+ * A mismatch is not fatal: it prints the whole unified diff (golden file
+ * against actual output), marks the running test failed and returns
+ * FALSE, so the other cases still run. With PP_TEST_REGENERATE_OUTPUT=1
+ * the file is rewritten instead (review the diff before committing it).
  */
 gboolean ppTestCompareToFile(const char *actual, const char *path);
 

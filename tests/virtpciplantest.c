@@ -372,10 +372,10 @@ testExplain(gconstpointer data)
     g_auto(PpTestRun) res = { 0 };
 
     *strrchr(base, '.') = '\0';
-    golden = g_strdup_printf("%s/explaindata/%s.txt", g_getenv("PP_TEST_SRCDIR"), base);
+    golden = ppTestDataPath("explaindata", base, ".txt");
     ppTestRunTool(&res, NULL, NULL, (const char *[]){ "explain", input, NULL });
     g_assert_cmpint(res.status, ==, 0);
-    g_assert_true(ppTestCompareToFile(res.out, golden));
+    ppTestCompareToFile(res.out, golden);
 }
 
 /* explain --host-sysfs on the synthetic host tree: the derived hints. */
