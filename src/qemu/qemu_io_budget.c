@@ -67,11 +67,31 @@ ppIOReservePolicyFromString(const char *str)
  *   (00:1f.3) controllers: the kernel logs "can't claim; address
  *   conflict" and has to move them. With io-reserve=0 on the ports OVMF
  *   reserves nothing and no conflict is logged.
+ * - AAVMF on aarch64 virt with a pcie-expander-bus (pxb-pcie): without
+ *   io-reserve=0 on the I/O-free root ports, the devices behind the
+ *   expander buses lose memory BARs ("BAR 0 [mem size 0x00001000]: can't
+ *   assign; no space", tests/guest/aarch64-uefi.xml, the guest suite);
+ *   with it they get them all.
  * - SeaBIOS reserves no I/O for an empty PCIe hot-plug port (the guest
  *   sees the same windows with and without io-reserve=0, 1 to 32 ports),
- *   and neither do AAVMF or a direct kernel boot on virt: the hint changes
- *   nothing there.
+ *   and neither do AAVMF without expander buses nor a direct kernel boot
+ *   on virt: the hint changes nothing there.
  */
+static gboolean
+ppQemuDomainHasExpanderBus(const PpDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const PpDeviceDef *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == PP_DEVICE_CONTROLLER && ppStrEq(dev->type, "pci") &&
+            dev->ctrl.pciModel == PP_CONTROLLER_MODEL_PCIE_EXPANDER_BUS)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static const char *
 ppQemuIOReserveNeeded(const PpDomainDef *def, const PpQemuMachine *machine)
 {
@@ -80,8 +100,11 @@ ppQemuIOReserveNeeded(const PpDomainDef *def, const PpQemuMachine *machine)
         if (def->firmware == PP_FIRMWARE_EFI)
             return N_("OVMF would give each root port without I/O devices an I/O window and place one over the I/O ports of the built-in SATA and SMBus controllers");
         return NULL;
-    case PP_QEMU_MACHINE_I440FX:  /* no PCIe root ports at all */
     case PP_QEMU_MACHINE_ARM_VIRT:
+        if (def->firmware == PP_FIRMWARE_EFI && ppQemuDomainHasExpanderBus(def))
+            return N_("AAVMF would reserve I/O for each root port without I/O devices and then leave devices behind the expander buses without memory for their BARs");
+        return NULL;
+    case PP_QEMU_MACHINE_I440FX:  /* no PCIe root ports at all */
     case PP_QEMU_MACHINE_RISCV_VIRT:
     case PP_QEMU_MACHINE_LAST:
         break;
