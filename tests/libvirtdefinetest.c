@@ -790,14 +790,117 @@ testToolCleanExit(void)
     if (!checkTool(0, "Started domain 'pp-exit'", FALSE,
                    (const char *[]){ "define", in, "--start", NULL }))
         return;
+    /* the definition changed, the running guest did not: say so */
     for (i = 0; i < PP_TEST_CLEAN_EXIT_RUNS; i++) {
-        if (!checkTool(0, "to the definition of domain 'pp-exit'", FALSE,
+        if (!checkTool(0, "takes effect when the domain is next started", FALSE,
                        (const char *[]){ "attach", "pp-exit", nic, "--config", NULL })) {
             g_test_message("run %u of %u", i + 1, PP_TEST_CLEAN_EXIT_RUNS);
             break;
         }
     }
     testKillGuests(state.cliRoot);
+}
+
+/* Run the tool through the shell (for its environment) on the tool's
+ * state directory; fail unless it exits @status with @needle in its
+ * stdout and stderr. */
+static gboolean
+checkShell(int status, const char *needle, const char *script)
+{
+    g_auto(PpTestRun) res = { 0 };
+
+    ppTestRunShell(&res, state.cliState, script);
+    if (res.status == status && (strstr(res.out, needle) || strstr(res.err, needle)))
+        return TRUE;
+    g_test_fail_printf("%s: status %d (want %d), wanted '%s'; stdout: %s; stderr: %s", script,
+                       res.status, status, needle, res.out, res.err);
+    return FALSE;
+}
+
+/* The <uuid> libvirt keeps for @name under embed root @root. */
+static char *
+testDefinedUUID(const char *root, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+    g_autofree char *path = g_build_filename(root, "etc", "qemu", file, NULL);
+    g_autofree char *text = NULL;
+    const char *start;
+    const char *end;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(start = strstr(text, "<uuid>")) ||
+        !(end = strstr(start, "</uuid>")))
+        return NULL;
+    start += strlen("<uuid>");
+    return g_strndup(start, end - start);
+}
+
+/*
+ * The connection as virsh resolves it: -c, then LIBVIRT_DEFAULT_URI, then
+ * the embedded default. A second embedded root stands in for the user's
+ * qemu:///system: with LIBVIRT_DEFAULT_URI naming it, define goes there
+ * and not to the default root; plan/explain/argv --domain read the
+ * domain from it; -c wins over the variable; errors name the URI; and
+ * define of the same file again (no <uuid>) updates the domain, keeping
+ * the UUID libvirt gave it.
+ */
+static void
+testToolConnection(void)
+{
+    g_autofree char *sysRoot = g_dir_make_tmp("pp-sys-XXXXXX", NULL);
+    g_autofree char *sysURI = g_strdup_printf("qemu:///embed?root=%s", sysRoot);
+    g_autofree char *cliURI = g_strdup_printf("qemu:///embed?root=%s", state.cliRoot);
+    g_autofree char *xml = testGuestXML("pp-sys", 1);
+    g_autofree char *in = scratchFile("pp-sys.xml", xml);
+    g_autofree char *badxml = g_strdup_printf("<domain type='qemu'><name>pp-bad</name><memory>65536</memory>"
+                                              "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+                                              "<devices><emulator>/nonexistent/qemu</emulator></devices></domain>");
+    g_autofree char *bad = scratchFile("pp-bad.xml", badxml);
+    g_autofree char *nic = scratchFile("pp-sys-nic.xml",
+                                       "<interface type='user'><model type='virtio'/></interface>\n");
+    g_autofree char *env = g_strdup_printf("LIBVIRT_DEFAULT_URI='%s'", sysURI);
+    g_autofree char *script = NULL;
+    g_autofree char *uuid = NULL;
+    g_autofree char *again = NULL;
+    g_autofree char *onCli = g_build_filename(state.cliRoot, "etc", "qemu", "pp-sys.xml", NULL);
+
+    g_assert_nonnull(sysRoot);
+    script = g_strdup_printf("%s \"$T\" define '%s'", env, in);
+    if (!checkShell(0, sysURI, script))
+        return;
+    uuid = testDefinedUUID(sysRoot, "pp-sys");
+    g_assert_nonnull(uuid);
+    g_assert_false(g_file_test(onCli, G_FILE_TEST_EXISTS));
+
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("%s \"$T\" plan --domain pp-sys", env);
+    checkShell(0, uuid, script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("%s \"$T\" explain --domain pp-sys", env);
+    checkShell(0, "Domain 'pp-sys'", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("\"$T\" argv -d pp-sys -c '%s'", sysURI);
+    checkShell(0, "guest=pp-sys", script);
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("%s \"$T\" plan -d pp-nothing", env);
+    checkShell(1, sysURI, script);
+
+    /* -c wins over LIBVIRT_DEFAULT_URI; the error names the URI asked */
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("%s \"$T\" attach pp-sys '%s' --config -c '%s'", env, nic, cliURI);
+    checkShell(1, cliURI, script);
+
+    /* a libvirt error names the URI */
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("%s \"$T\" define '%s'", env, bad);
+    checkShell(3, sysURI, script);
+
+    /* define again: an update, the UUID kept */
+    g_clear_pointer(&script, g_free);
+    script = g_strdup_printf("%s \"$T\" define '%s'", env, in);
+    checkShell(0, "Updated the definition of domain 'pp-sys'", script);
+    again = testDefinedUUID(sysRoot, "pp-sys");
+    g_assert_cmpstr(again, ==, uuid);
+    ppTestRemoveTree(sysRoot);
 }
 
 /* define's report cannot be written: exit status 4, as for every command. */
@@ -880,12 +983,14 @@ testToolErrors(void)
     assertTool(4, "missing.xml", TRUE, (const char *[]){ "define", missing, NULL });
     assertTool(1, "Malformed XML", TRUE, (const char *[]){ "define", bad, NULL });
     assertTool(3, "/nonexistent/qemu", TRUE, (const char *[]){ "define", noemuPath, NULL });
-    assertTool(1, "libvirt has no domain 'pperr'", TRUE,
+    assertTool(1, "has no domain 'pperr'", TRUE,
                (const char *[]){ "attach", "pperr", dev, NULL });
     assertTool(0, "Defined domain 'pperr'", FALSE, (const char *[]){ "define", in, NULL });
     assertTool(1, "is not running", TRUE,
                (const char *[]){ "attach", "pperr", dev, "--live", NULL });
-    assertTool(3, "already exists", TRUE, (const char *[]){ "define", in, NULL });
+    /* the same file again, without <uuid>: an update, not a refusal */
+    assertTool(0, "Updated the definition of domain 'pperr'", FALSE,
+               (const char *[]){ "define", in, NULL });
 }
 
 /* ------------------------------------------------------------------ */
@@ -963,6 +1068,7 @@ main(int argc, char **argv)
     g_test_add_func("/libvirtdefine/tool/errors", testToolErrors);
     g_test_add_func("/libvirtdefine/tool/define-attach", testToolDefineAttach);
     g_test_add_func("/libvirtdefine/tool/taint", testToolTaint);
+    g_test_add_func("/libvirtdefine/tool/connection", testToolConnection);
     g_test_add_func("/libvirtdefine/tool/clean-exit", testToolCleanExit);
     g_test_add_func("/libvirtdefine/tool/full-output", testToolFullOutput);
     g_test_add_func("/libvirtdefine/tool/wait", testToolWait);

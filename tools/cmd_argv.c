@@ -42,6 +42,9 @@ ppCmdArgv(int argc, char **argv)
     int spares = -1;
     int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
+    g_autofree char *domain = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *xml = NULL;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
@@ -60,6 +63,7 @@ ppCmdArgv(int argc, char **argv)
         { "lines", 'l', 0, G_OPTION_ARG_NONE, &lines,
           N_("One argument per line, unquoted (the golden-file format), instead of shell words"),
           NULL },
+        PP_TOOL_DOMAIN_ENTRIES(domain, uri),
         { NULL }
     };
 
@@ -67,17 +71,26 @@ ppCmdArgv(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, &argc, &argv, &err))
         return ppToolReportError(err);
-    if (argc != 2) {
-        g_printerr(_("virt-pciplan argv: expected one input file (or '-'); see 'virt-pciplan argv --help'\n"));
+    if (argc != (domain ? 1 : 2)) {
+        g_printerr(_("virt-pciplan argv: expected one input file (or '-'), or --domain NAME; see 'virt-pciplan argv --help'\n"));
         return PP_EXIT_USAGE;
     }
-    if (!ppToolCheckOutput("argv", argv[1], output, FALSE, &err))
+    if (!domain && !ppToolCheckOutput("argv", argv[1], output, FALSE, &err))
         return ppToolReportError(err);
     if (!ppToolCheckSpares("argv", spares, &opts) ||
         !ppToolCheckSpareSlots("argv", spareSlots, &opts) ||
         !ppToolCheckIOReserve("argv", ioReserve, &opts))
         return PP_EXIT_USAGE;
-    if (!ppToolLoadDomain(argv[1], &def, &err) ||
+    if (domain) {
+        int status = ppToolReadDomainFromLibvirt(domain, uri, &xml);
+
+        if (status != PP_EXIT_OK)
+            return status;
+        def = ppDomainDefParseString(xml, strlen(xml), &err);
+    } else {
+        (void)ppToolLoadDomain(argv[1], &def, &err);
+    }
+    if (!def ||
         !(cmdline = ppQemuBuildPlannedCommandLine(def, &opts, &skipped, &err)) ||
         !ppToolWriteCommandLine(output, cmdline, lines, &err))
         return ppToolReportError(err);

@@ -51,6 +51,9 @@ ppCmdExplain(int argc, char **argv)
     g_autofree char *format = NULL;
     gboolean json = FALSE;
     g_autofree char *hostSysfs = NULL;
+    g_autofree char *domain = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *xml = NULL;
     GOptionEntry entries[] = {
         { "spare-ports", 0, 0, G_OPTION_ARG_INT, &spares,
           N_("Leave N empty hot-pluggable PCIe root ports (default 1)"), N_("N") },
@@ -65,6 +68,7 @@ ppCmdExplain(int argc, char **argv)
         { "host-sysfs", 0, 0, G_OPTION_ARG_FILENAME, &hostSysfs,
           N_("Derive numaNode and p2pGroup of PCI hostdevs from the host's sysfs (/sys)"),
           N_("DIR") },
+        PP_TOOL_DOMAIN_ENTRIES(domain, uri),
         { NULL }
     };
 
@@ -72,8 +76,8 @@ ppCmdExplain(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, &argc, &argv, &err))
         return ppToolReportError(err);
-    if (argc != 2) {
-        g_printerr(_("virt-pciplan explain: expected one input file (or '-'); see 'virt-pciplan explain --help'\n"));
+    if (argc != (domain ? 1 : 2)) {
+        g_printerr(_("virt-pciplan explain: expected one input file (or '-'), or --domain NAME; see 'virt-pciplan explain --help'\n"));
         return PP_EXIT_USAGE;
     }
     if (json) {
@@ -89,13 +93,27 @@ ppCmdExplain(int argc, char **argv)
         !ppToolCheckSpareSlots("explain", spareSlots, &opts) ||
         !ppToolCheckIOReserve("explain", ioReserve, &opts))
         return PP_EXIT_USAGE;
+    if (format && !g_str_equal(format, "text") && domain) {
+        g_printerr(_("virt-pciplan explain: --format %1$s reads a file; with --domain, only text\n"),
+                   format);
+        return PP_EXIT_USAGE;
+    }
     if (format && !g_str_equal(format, "text"))
         return ppCmdExplainFormat(argv[1], &opts, format);
     virt_pciplan_options_set_spare_ports(options, opts.sparePorts);
     virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
     virt_pciplan_options_set_host_sysfs(options, hostSysfs);
-    if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
+    if (domain) {
+        int status = ppToolReadDomainFromLibvirt(domain, uri, &xml);
+
+        if (status != PP_EXIT_OK)
+            return status;
+        plan = virt_pciplan_plan_new_from_string(xml, options, &err);
+    } else {
+        plan = virt_pciplan_plan_new_from_file(argv[1], options, &err);
+    }
+    if (!plan)
         return ppToolReportError(err);
     fputs(virt_pciplan_plan_get_explanation(plan), stdout);
     return PP_EXIT_OK;

@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 /* How often --wait asks libvirt whether the guest still runs. */
 #define PP_TOOL_WAIT_POLL_MS 500
@@ -47,6 +48,100 @@ ppToolPlanOptionsFromLibvirt(PpLibvirtConn *conn,
         break;
     }
     return TRUE;
+}
+
+/*
+ * The connection, resolved as virsh resolves it: -c URI, else
+ * LIBVIRT_DEFAULT_URI, else our documented default, libvirt's embedded
+ * QEMU driver under $XDG_STATE_HOME/virt-pciplan/embed (docs/libvirt.md),
+ * which needs no daemon. (virsh's last resort, uri_default in
+ * libvirt.conf and probing the drivers, is not consulted: without -c or
+ * LIBVIRT_DEFAULT_URI nothing names a host connection.)
+ */
+static char *
+ppToolResolveURI(const char *given)
+{
+    const char *env = g_getenv("LIBVIRT_DEFAULT_URI");
+
+    if (given && *given)
+        return g_strdup(given);
+    if (env && *env)
+        return g_strdup(env);
+    return ppLibvirtEmbedDefaultURI();
+}
+
+/* Report @error as ppToolReportError() does, a libvirt error with the URI
+ * it came from, so that the user sees which libvirt answered. */
+static int
+ppToolReportLibvirtError(GError *error, const char *uri)
+{
+    if (error && error->domain == PP_ERROR && error->code == PP_ERROR_LIBVIRT &&
+        !strstr(error->message, uri))
+        g_prefix_error(&error, _("libvirt at '%1$s': "), uri);
+    return ppToolReportError(error);
+}
+
+/*
+ * A --config change to a running domain waits for its next cold boot:
+ * the running guest keeps its configuration across a reboot from inside,
+ * and only a shutdown and a start (or destroy and start) read the new
+ * definition. Say so, as virt-xml does.
+ */
+static void
+ppToolNoteColdBoot(PpLibvirtConn *conn, const char *name)
+{
+    PpLibvirtDomainState st;
+
+    if (ppLibvirtGetDomainState(conn, name, &st, NULL) && st.active)
+        printf(_("Domain '%1$s' is running: the changed definition takes effect when the domain is next started after a full shutdown (a reboot inside the guest keeps the running configuration).\n"),
+               name);
+}
+
+/* ------------------------------------------------------------------ */
+/* dumpxml (for plan/explain/argv --domain)                            */
+
+/*
+ * virt-pciplan plan|explain|argv --domain NAME: the planner's own process
+ * does not load libvirt (tools/virt-pciplan.c), so it runs this to read
+ * the domain's persistent definition, with its secrets
+ * (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, as `virsh dumpxml
+ * --inactive --security-info`), on standard output.
+ */
+int
+ppCmdDumpXML(int argc, char **argv)
+{
+    g_autofree char *uri = NULL;
+    g_autofree char *resolved = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(GOptionContext) ctx = g_option_context_new(_("DOMAIN"));
+    g_autoptr(GError) err = NULL;
+    g_autoptr(PpLibvirtConn) conn = NULL;
+    PpLibvirtDomainState st;
+    GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri, N_("libvirt URI"), N_("URI") },
+        { NULL }
+    };
+
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, &argc, &argv, &err))
+        return ppToolReportError(err);
+    if (argc != 2) {
+        g_printerr(_("virt-pciplan: --domain takes one domain name\n"));
+        return PP_EXIT_USAGE;
+    }
+    resolved = ppToolResolveURI(uri);
+    if (!(conn = ppLibvirtOpen(resolved, &err)) ||
+        !ppLibvirtGetDomainState(conn, argv[1], &st, &err))
+        return ppToolReportLibvirtError(err, resolved);
+    if (!st.persistent) {
+        g_printerr(_("virt-pciplan: error: libvirt at '%1$s' has no defined domain '%2$s'\n"),
+                   resolved, argv[1]);
+        return PP_EXIT_CONFIG;
+    }
+    if (!(xml = ppLibvirtGetDomainXML(conn, argv[1], PP_LIBVIRT_XML_INACTIVE, &err)))
+        return ppToolReportLibvirtError(err, resolved);
+    fputs(xml, stdout);
+    return PP_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -136,9 +231,12 @@ ppToolStartAndWait(PpLibvirtConn *conn, const char *name, gboolean wait, GError 
 }
 
 static void
-ppToolPrintDefined(const char *name, const char *uri, const PpPlan *plan)
+ppToolPrintDefined(const char *name, const char *uri, const PpPlan *plan, gboolean existed)
 {
-    printf(_("Defined domain '%1$s' on '%2$s'.\n"), name, uri);
+    if (existed)
+        printf(_("Updated the definition of domain '%1$s' on '%2$s'.\n"), name, uri);
+    else
+        printf(_("Defined domain '%1$s' on '%2$s'.\n"), name, uri);
     printf(_("Controllers and devices the plan added: %1$u; empty hot-plug ports left: %2$u.\n"),
            plan->additions->len, plan->emptyHotplugPorts);
 }
@@ -165,6 +263,8 @@ int
 ppCmdDefine(int argc, char **argv)
 {
     g_autofree char *uri = NULL;
+    g_autofree char *resolved = NULL;
+    PpLibvirtDomainState before = { 0 };
     gboolean start = FALSE;
     gboolean wait = FALSE;
     int spares = -1;
@@ -211,23 +311,28 @@ ppCmdDefine(int argc, char **argv)
         !ppToolCheckSpareSlots("define", spareSlots, &opts) ||
         !ppToolCheckIOReserve("define", ioReserve, &opts))
         return PP_EXIT_USAGE;
-    if (!uri)
-        uri = ppLibvirtEmbedDefaultURI();
+    resolved = ppToolResolveURI(uri);
+    g_free(g_steal_pointer(&uri));
+    uri = g_steal_pointer(&resolved);
 
-    if (!ppToolLoadDomain(argv[1], &def, &err) ||
-        !(conn = ppLibvirtOpen(uri, &err)) ||
+    if (!ppToolLoadDomain(argv[1], &def, &err))
+        return ppToolReportError(err);
+    if (!(conn = ppLibvirtOpen(uri, &err)) ||
+        (def->name && !ppLibvirtGetDomainState(conn, def->name, &before, &err)) ||
         !ppToolPlanOptionsFromLibvirt(conn, def, &opts, &err) ||
         !ppQemuDomainPlan(def, &opts, &plan, &err) ||
         !(out = ppDomainDefFormat(def, &outlen, &err)) ||
         !ppLibvirtDefinePlanned(conn, out, &name, &err))
-        return ppToolReportError(err);
+        return ppToolReportLibvirtError(err, uri);
     ppToolNoteIOReserve(plan);
     ppToolPrintPlanNotes(plan);
-    ppToolPrintDefined(name, uri, plan);
+    ppToolPrintDefined(name, uri, plan, before.persistent);
+    if (before.active)
+        ppToolNoteColdBoot(conn, name);
     if (!start)
         return PP_EXIT_OK;
     if (!ppToolStartAndWait(conn, name, wait, &err))
-        return ppToolReportError(err);
+        return ppToolReportLibvirtError(err, uri);
     if (!wait)
         ppToolPrintStarted(conn, name, uri);
     return PP_EXIT_OK;
@@ -296,6 +401,7 @@ int
 ppCmdAttach(int argc, char **argv)
 {
     g_autofree char *uri = NULL;
+    g_autofree char *resolved = NULL;
     gboolean live = FALSE;
     gboolean config = FALSE;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("DOMAIN DEV.xml|-"));
@@ -330,23 +436,27 @@ ppCmdAttach(int argc, char **argv)
     }
     if (!ppToolCheckIOReserve("attach", ioReserve, &opts))
         return PP_EXIT_USAGE;
-    if (!uri)
-        uri = ppLibvirtEmbedDefaultURI();
+    resolved = ppToolResolveURI(uri);
+    g_free(g_steal_pointer(&uri));
+    uri = g_steal_pointer(&resolved);
 
-    if (!ppFileReadBounded(argv[2], PP_FILE_MAX_INPUT, &devxml, &len, &err) ||
-        !(conn = ppLibvirtOpen(uri, &err)))
+    if (!ppFileReadBounded(argv[2], PP_FILE_MAX_INPUT, &devxml, &len, &err))
         return ppToolReportError(err);
+    if (!(conn = ppLibvirtOpen(uri, &err)))
+        return ppToolReportLibvirtError(err, uri);
     attach.conn = conn;
     attach.ioReserve = opts.ioReserve;
     if (!ppLibvirtAttach(conn, argv[1], devxml,
                          (live ? PP_LIBVIRT_ATTACH_LIVE : 0) |
                          (config ? PP_LIBVIRT_ATTACH_CONFIG : 0),
                          ppToolPlanForAttach, &attach, &res, &err)) {
-        ret = ppToolReportError(err);
+        ret = ppToolReportLibvirtError(err, uri);
     } else {
         if (attach.configPlan)
             ppToolNoteIOReserve(attach.configPlan);
         ppToolPrintAttached(argv[1], &res);
+        if (!(res.flags & PP_LIBVIRT_ATTACH_LIVE))
+            ppToolNoteColdBoot(conn, argv[1]);
         ret = PP_EXIT_OK;
     }
     g_clear_pointer(&attach.configPlan, ppPlanFree);

@@ -18,6 +18,10 @@ ppCmdPlan(int argc, char **argv)
     int spareSlots = 0;
     g_autofree char *ioReserve = NULL;
     g_autofree char *hostSysfs = NULL;
+    g_autofree char *domain = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *xml = NULL;
+    const char *input;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
     g_autoptr(GError) err = NULL;
@@ -39,6 +43,7 @@ ppCmdPlan(int argc, char **argv)
         { "host-sysfs", 0, 0, G_OPTION_ARG_FILENAME, &hostSysfs,
           N_("Derive numaNode and p2pGroup of PCI hostdevs from the host's sysfs (/sys)"),
           N_("DIR") },
+        PP_TOOL_DOMAIN_ENTRIES(domain, uri),
         { NULL }
     };
 
@@ -46,10 +51,15 @@ ppCmdPlan(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, &argc, &argv, &err))
         return ppToolReportError(err);
-    if (argc != 2) {
-        g_printerr(_("virt-pciplan plan: expected one input file (or '-'); see 'virt-pciplan plan --help'\n"));
+    if (argc != (domain ? 1 : 2)) {
+        g_printerr(_("virt-pciplan plan: expected one input file (or '-'), or --domain NAME; see 'virt-pciplan plan --help'\n"));
         return PP_EXIT_USAGE;
     }
+    if (domain && inPlace) {
+        g_printerr(_("virt-pciplan plan: --in-place needs an input file; to change a defined domain, use 'virt-pciplan define'\n"));
+        return PP_EXIT_USAGE;
+    }
+    input = domain ? "-" : argv[1];
 
     if (inPlace && !output) {
         if (g_str_equal(argv[1], "-")) {
@@ -58,7 +68,7 @@ ppCmdPlan(int argc, char **argv)
         }
         output = g_strdup(argv[1]);
     }
-    if (!ppToolCheckOutput("plan", argv[1], output, inPlace, &err))
+    if (!domain && !ppToolCheckOutput("plan", input, output, inPlace, &err))
         return ppToolReportError(err);
     if (!ppToolCheckSpares("plan", spares, &opts) ||
         !ppToolCheckSpareSlots("plan", spareSlots, &opts) ||
@@ -69,7 +79,16 @@ ppCmdPlan(int argc, char **argv)
     virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
     virt_pciplan_options_set_host_sysfs(options, hostSysfs);
-    if (!(plan = virt_pciplan_plan_new_from_file(argv[1], options, &err)))
+    if (domain) {
+        int status = ppToolReadDomainFromLibvirt(domain, uri, &xml);
+
+        if (status != PP_EXIT_OK)
+            return status;
+        plan = virt_pciplan_plan_new_from_string(xml, options, &err);
+    } else {
+        plan = virt_pciplan_plan_new_from_file(input, options, &err);
+    }
+    if (!plan)
         return ppToolReportError(err);
     out = virt_pciplan_plan_get_xml(plan);
     if (!ppToolWriteOutput(output, out, strlen(out), &err))

@@ -37,6 +37,11 @@ main(int argc, char **argv)
         ppLibvirtShutdown();
         return ppToolFinish(status);
     }
+    if (argc >= 2 && g_str_equal(argv[1], "dumpxml")) {
+        status = ppCmdDumpXML(argc - 1, argv + 1);
+        ppLibvirtShutdown();
+        return ppToolFinish(status);
+    }
     g_printerr(_("virt-pciplan-libvirt: runs 'virt-pciplan define' and 'virt-pciplan attach'; run those instead\n"));
     return PP_EXIT_USAGE;
 }

@@ -25,6 +25,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The program that runs define and attach (see above). */
@@ -77,6 +78,39 @@ ppToolExecLibvirtHelper(char **argv)
     g_printerr(_("virt-pciplan: error: '%1$s' needs libvirt, through '%2$s', which cannot be run: %3$s\n"),
                argv[1], helper, g_strerror(err));
     return PP_EXIT_LIBVIRT;
+}
+
+int
+ppToolReadDomainFromLibvirt(const char *name, const char *uri, char **ret_xml)
+{
+    g_autofree char *helper = ppToolLibvirtHelperPath();
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    int wait = 0;
+
+    g_ptr_array_add(args, helper);
+    g_ptr_array_add(args, (gpointer)"dumpxml");
+    if (uri) {
+        g_ptr_array_add(args, (gpointer)"--connect");
+        g_ptr_array_add(args, (gpointer)uri);
+    }
+    g_ptr_array_add(args, (gpointer)"--");
+    g_ptr_array_add(args, (gpointer)name);
+    g_ptr_array_add(args, NULL);
+    /* The helper's stderr is ours: it names the URI in its errors. */
+    if (!g_spawn_sync(NULL, (char **)args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &xml, NULL,
+                      &wait, &err)) {
+        g_printerr(_("virt-pciplan: error: --domain needs libvirt, through '%1$s', which cannot be run: %2$s\n"),
+                   helper, err->message);
+        return PP_EXIT_LIBVIRT;
+    }
+    if (!WIFEXITED(wait))
+        return PP_EXIT_INTERNAL;
+    if (WEXITSTATUS(wait) != PP_EXIT_OK)
+        return WEXITSTATUS(wait);
+    *ret_xml = g_steal_pointer(&xml);
+    return PP_EXIT_OK;
 }
 
 static void

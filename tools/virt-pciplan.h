@@ -73,7 +73,7 @@ gboolean ppToolCheckSpares(const char *cmd, int spares, PpPlanOptions *opts);
 /* The --io-reserve option entry every planning command takes. */
 #define PP_TOOL_IO_RESERVE_ENTRY(var) \
     { "io-reserve", 0, 0, G_OPTION_ARG_STRING, &(var), \
-      N_("io-reserve=0 on I/O-free root ports through <qemu:override>, which libvirt marks as tainting the domain: 'auto' (default) only where the firmware needs it (OVMF on q35), 'never', or 'always'"), \
+      N_("io-reserve=0 on I/O-free root ports through <qemu:override>, which libvirt marks as tainting the domain: 'auto' (default) only where the firmware needs it (OVMF on q35, AAVMF with expander buses), 'never', or 'always'"), \
       N_("auto|never|always") }
 
 /* Check an --io-reserve value (NULL: the default) into @opts; prints the
@@ -92,3 +92,22 @@ int ppCmdArgv(int argc, char **argv);
 int ppCmdOrder(int argc, char **argv);
 int ppCmdDefine(int argc, char **argv);
 int ppCmdAttach(int argc, char **argv);
+
+/* virt-pciplan-libvirt dumpxml [-c URI] NAME: the persistent XML of a
+ * domain, secrets included, for plan/explain/argv --domain. */
+int ppCmdDumpXML(int argc, char **argv);
+
+/* plan/explain/argv --domain NAME [-c URI]: the domain's persistent XML
+ * read through virt-pciplan-libvirt (this process does not load libvirt).
+ * Returns an exit status; on PP_EXIT_OK *@ret_xml is set (transfer full).
+ * The helper prints its own errors. */
+int ppToolReadDomainFromLibvirt(const char *name, const char *uri, char **ret_xml);
+
+/* The --domain and --connect option entries of plan, explain and argv. */
+#define PP_TOOL_DOMAIN_ENTRIES(domain, uri) \
+    { "domain", 'd', 0, G_OPTION_ARG_STRING, &(domain), \
+      N_("Plan the defined domain NAME, read from libvirt (its persistent XML, secrets included) instead of a file"), \
+      N_("NAME") }, \
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &(uri), \
+      N_("With --domain: libvirt URI (default: $LIBVIRT_DEFAULT_URI, else libvirt's embedded QEMU driver under $XDG_STATE_HOME/virt-pciplan/embed)"), \
+      N_("URI") }

@@ -303,6 +303,7 @@ ppLibvirtOpen(const char *uri, GError **error)
         return NULL;
     }
     conn->embedRoot = g_steal_pointer(&root);
+    conn->uri = g_strdup(uri);
     /* Errors on a connection go to its own handler before the global one:
      * keep them silent even if the application installs a handler. */
     virConnSetErrorFunc(conn->conn, NULL, ppLibvirtIgnoreError);
@@ -356,6 +357,7 @@ ppLibvirtClose(PpLibvirtConn *conn)
     if (conn->conn)
         virConnectClose(conn->conn);
     g_free(conn->embedRoot);
+    g_free(conn->uri);
     g_free(conn);
 }
 
@@ -555,6 +557,47 @@ ppLibvirtGetPersistentXML(PpLibvirtConn *conn, const char *name, char **ret_xml,
 }
 
 /*
+ * Redefining a domain from a file without <uuid> (a domain written by
+ * hand, or a plan of one) is what the user means by "update it": as virsh
+ * define, libvirt 9.0 refuses a second domain of the same name ("already
+ * exists with uuid ..."). Give the document the UUID libvirt has for
+ * @def's name, after <name> on a line of its own; a document that names
+ * a UUID keeps it (a different one is libvirt's to refuse).
+ *
+ * Returns: (transfer full) the document to define.
+ */
+static char *
+ppLibvirtAddUUID(PpLibvirtConn *conn, const PpDomainDef *def, const char *planned)
+{
+    xmlNodePtr root = xmlDocGetRootElement(def->doc);
+    xmlNodePtr nameNode = NULL;
+    xmlNodePtr cur;
+    g_autoptr(virDomain) dom = NULL;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    const PpXmlSpan *span;
+    gsize bol;
+
+    for (cur = root->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE || cur->ns)
+            continue;
+        if (g_str_equal((const char *)cur->name, "uuid"))
+            return g_strdup(planned);
+        if (g_str_equal((const char *)cur->name, "name"))
+            nameNode = cur;
+    }
+    if (!nameNode || !(span = ppDomainDefNodeSpan(def, nameNode)) ||
+        !(dom = virDomainLookupByName(conn->conn, def->name)) ||
+        virDomainGetUUIDString(dom, uuid) < 0) {
+        virResetLastError();
+        return g_strdup(planned);
+    }
+    for (bol = span->start; bol > 0 && (planned[bol - 1] == ' ' || planned[bol - 1] == '\t'); bol--)
+        ;
+    return g_strdup_printf("%.*s\n%.*s<uuid>%s</uuid>%s", (int)span->end, planned,
+                           (int)(span->start - bol), planned + bol, uuid, planned + span->end);
+}
+
+/*
  * Undo a define that went wrong (@why): define @previous again, or
  * undefine @name when it had no persistent definition before. @error
  * gets @why's class and message, and says what became of the domain.
@@ -586,6 +629,7 @@ gboolean
 ppLibvirtDefinePlanned(PpLibvirtConn *conn, const char *planned, char **ret_name, GError **error)
 {
     g_autoptr(PpDomainDef) def = NULL;
+    g_autofree char *withUUID = NULL;
     g_autofree char *previous = NULL;
     g_autofree char *dumped = NULL;
     g_autoptr(GError) changed = NULL;
@@ -598,8 +642,11 @@ ppLibvirtDefinePlanned(PpLibvirtConn *conn, const char *planned, char **ret_name
         g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("The domain has no <name>"));
         return FALSE;
     }
-    if (!ppLibvirtGetPersistentXML(conn, def->name, &previous, error) ||
-        !ppLibvirtDefine(conn, planned, &dumped, error))
+    if (!ppLibvirtGetPersistentXML(conn, def->name, &previous, error))
+        return FALSE;
+    if (previous)
+        planned = withUUID = ppLibvirtAddUUID(conn, def, planned);
+    if (!ppLibvirtDefine(conn, planned, &dumped, error))
         return FALSE;
     if (!ppDomainXMLCompare(planned, dumped, &changed)) {
         ppLibvirtDefineRollback(conn, def->name, previous, changed, error);

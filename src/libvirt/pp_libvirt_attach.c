@@ -220,7 +220,8 @@ ppLibvirtAttachResolveFlags(PpLibvirtConn *conn, const char *name, unsigned int 
     if (!ppLibvirtGetDomainState(conn, name, &state, error))
         return FALSE;
     if (!state.exists) {
-        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("libvirt has no domain '%1$s'"), name);
+        g_set_error(error, PP_ERROR, PP_ERROR_CONFIG, _("libvirt at '%1$s' has no domain '%2$s'"),
+                    conn->uri, name);
         return FALSE;
     }
     if (*flags == 0)

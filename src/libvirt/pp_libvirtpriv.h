@@ -17,6 +17,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 struct _PpLibvirtConn {
     virConnectPtr conn;
     char *embedRoot; /* NULL unless qemu:///embed */
+    char *uri;       /* as opened, for messages */
 };
 
 /* The domain @name on @conn, or NULL with @error set (PP_ERROR_LIBVIRT).
