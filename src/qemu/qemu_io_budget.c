@@ -152,7 +152,7 @@ ppQemuDomainGiveIOReserve(PpDomainDef *def, const PpQemuMachine *machine,
             break;
         case PP_IO_RESERVE_AUTO:
         case PP_IO_RESERVE_NEVER:
-            if (!plan->ioReserveWhy || ctrl->ctrl.hotplug == PP_TRISTATE_NO)
+            if (!plan->ioReserveWhy)
                 break;
             give = policy == PP_IO_RESERVE_AUTO;
             plan->ioReserveSkipped += !give;
@@ -174,8 +174,9 @@ ppQemuDomainGiveIOReserve(PpDomainDef *def, const PpQemuMachine *machine,
  * windows sit inside their parents'), refuse a plan the firmware cannot
  * fit, and give pcie-root-ports whose subtree needs no I/O io-reserve=0
  * as @policy says: AUTO only where the firmware would misplace I/O
- * without it (ppQemuIOReserveNeeded), and there only to hot-pluggable
- * ports, which are the ones firmware pads.
+ * without it (ppQemuIOReserveNeeded), and there to every such port, as
+ * ALWAYS does (the aarch64-uefi guest still lost memory BARs when ports
+ * with hotplug='off' went without).
  */
 gboolean
 ppQemuDomainPlanIO(PpDomainDef *def, const PpQemuMachine *machine, PpIOReservePolicy policy,
