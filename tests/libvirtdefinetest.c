@@ -878,10 +878,10 @@ testToolConnection(void)
     script = g_strdup_printf("%s \"$T\" explain --domain pp-sys", env);
     checkShell(0, "Domain 'pp-sys'", script);
     g_clear_pointer(&script, g_free);
-    script = g_strdup_printf("\"$T\" argv -d pp-sys -c '%s'", sysURI);
+    script = g_strdup_printf("\"$T\" argv --domain pp-sys -c '%s'", sysURI);
     checkShell(0, "guest=pp-sys", script);
     g_clear_pointer(&script, g_free);
-    script = g_strdup_printf("%s \"$T\" plan -d pp-nothing", env);
+    script = g_strdup_printf("%s \"$T\" plan --domain pp-nothing", env);
     checkShell(1, sysURI, script);
 
     /* -c wins over LIBVIRT_DEFAULT_URI; the error names the URI asked */

@@ -9,9 +9,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Plan the domain @domain reads from libvirt, else the file @path;
+ * NULL with *@status set (the error printed). */
+static VirtPciplanPlan *
+ppToolPlanInput(const char *domain, const char *uri, const char *path,
+                VirtPciplanOptions *options, int *status)
+{
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    VirtPciplanPlan *plan;
+
+    if (domain) {
+        if ((*status = ppToolReadDomainFromLibvirt(domain, uri, &xml)) != PP_EXIT_OK)
+            return NULL;
+        plan = virt_pciplan_plan_new_from_string(xml, options, &err);
+    } else {
+        plan = virt_pciplan_plan_new_from_file(path, options, &err);
+    }
+    if (!plan)
+        *status = ppToolReportError(err);
+    return plan;
+}
+
 int
 ppCmdPlan(int argc, char **argv)
 {
+    int status = PP_EXIT_OK;
     g_autofree char *output = NULL;
     gboolean inPlace = FALSE;
     int spares = -1;
@@ -20,7 +43,6 @@ ppCmdPlan(int argc, char **argv)
     g_autofree char *hostSysfs = NULL;
     g_autofree char *domain = NULL;
     g_autofree char *uri = NULL;
-    g_autofree char *xml = NULL;
     const char *input;
     PpPlanOptions opts = PP_PLAN_OPTIONS_INIT;
     g_autoptr(GOptionContext) ctx = g_option_context_new(_("IN.xml|-"));
@@ -79,17 +101,8 @@ ppCmdPlan(int argc, char **argv)
     virt_pciplan_options_set_spare_pci_slots(options, opts.spareSlots);
     virt_pciplan_options_set_io_reserve(options, (VirtPciplanIOReserve)opts.ioReserve);
     virt_pciplan_options_set_host_sysfs(options, hostSysfs);
-    if (domain) {
-        int status = ppToolReadDomainFromLibvirt(domain, uri, &xml);
-
-        if (status != PP_EXIT_OK)
-            return status;
-        plan = virt_pciplan_plan_new_from_string(xml, options, &err);
-    } else {
-        plan = virt_pciplan_plan_new_from_file(input, options, &err);
-    }
-    if (!plan)
-        return ppToolReportError(err);
+    if (!(plan = ppToolPlanInput(domain, uri, input, options, &status)))
+        return status;
     out = virt_pciplan_plan_get_xml(plan);
     if (!ppToolWriteOutput(output, out, strlen(out), &err))
         return ppToolReportError(err);

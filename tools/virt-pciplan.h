@@ -105,7 +105,7 @@ int ppToolReadDomainFromLibvirt(const char *name, const char *uri, char **ret_xm
 
 /* The --domain and --connect option entries of plan, explain and argv. */
 #define PP_TOOL_DOMAIN_ENTRIES(domain, uri) \
-    { "domain", 'd', 0, G_OPTION_ARG_STRING, &(domain), \
+    { "domain", 0, 0, G_OPTION_ARG_STRING, &(domain), \
       N_("Plan the defined domain NAME, read from libvirt (its persistent XML, secrets included) instead of a file"), \
       N_("NAME") }, \
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &(uri), \
