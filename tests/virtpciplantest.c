@@ -294,6 +294,9 @@ testOutputFiles(void)
     assertShell(4, "Cannot write to standard output", "\"$T\" order -- -device e1000 > /dev/full");
     assertShell(4, "Cannot write to standard output", "\"$T\" --help > /dev/full");
     assertShell(4, "Cannot write to standard output", "\"$T\" --version > /dev/full");
+    /* GLib's option parser prints a command's --help and exits itself */
+    assertShell(4, "Cannot write to standard output", "\"$T\" plan --help > /dev/full");
+    assertShell(4, "Cannot write to standard output", "\"$T\" explain --help > /dev/full");
 }
 
 /*

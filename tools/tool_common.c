@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 void
 ppToolSetupLogging(void)
@@ -277,12 +279,36 @@ ppToolCheckOutput(const char *cmd, const char *input, const char *output, gboole
     return FALSE;
 }
 
+/* Set once ppToolFinish() has judged standard output, so that the exit
+ * hook below does not judge (and report) it twice. Process-wide by
+ * nature: it describes the process's own stdout. */
+static gboolean ppToolStdoutJudged;
+
+/* exit() hook for the paths that never return through ppToolFinish():
+ * GLib's option parser prints --help and calls exit(0) itself. */
+static void
+ppToolCheckStdoutAtExit(void)
+{
+    if (ppToolStdoutJudged || (fflush(stdout) == 0 && !ferror(stdout)))
+        return;
+    g_printerr(_("virt-pciplan: error: Cannot write to standard output\n"));
+    _exit(PP_EXIT_IO);
+}
+
+void
+ppToolCheckOutputAtExit(void)
+{
+    atexit(ppToolCheckStdoutAtExit);
+}
+
 int
 ppToolFinish(int status)
 {
     /* Output that could not be written (a full disk, /dev/full, a closed
      * pipe) is a failed run, whatever the command did. */
     int err = fflush(stdout) != 0 ? errno : 0;
+
+    ppToolStdoutJudged = TRUE;
 
     /* A failed command has said what failed (ppToolWriteOutput() for
      * standard output too). */

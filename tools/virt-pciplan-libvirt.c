@@ -24,6 +24,7 @@ main(int argc, char **argv)
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     ppToolSetupLogging();
+    ppToolCheckOutputAtExit();
 
     /* Each command closes its connection before it returns; then the
      * event loop stops, so that the process ends with libvirt idle. */

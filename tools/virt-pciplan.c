@@ -155,6 +155,7 @@ main(int argc, char **argv)
         argc--;
     }
     ppToolSetupLogging();
+    ppToolCheckOutputAtExit();
     if (argc < 2) {
         ppToolUsage(stderr);
         return PP_EXIT_USAGE;

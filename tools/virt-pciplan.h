@@ -54,6 +54,10 @@ gboolean ppToolCheckOutput(const char *cmd, const char *input, const char *outpu
  * through it. */
 int ppToolFinish(int status);
 
+/* Make exit() itself (GLib's --help path) exit 4 when standard output
+ * could not be written; call once, early in main(). */
+void ppToolCheckOutputAtExit(void);
+
 /* Read and parse a domain from @path, or "-" for standard input. */
 gboolean ppToolLoadDomain(const char *path, PpDomainDef **ret_def, GError **error);
 
