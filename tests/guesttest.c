@@ -1284,6 +1284,31 @@ scenarioBoot(ScenarioRun *run, const PlanView *pv, GArray *hot, GArray *cold, Ve
     return ok ? g_steal_pointer(&text) : NULL;
 }
 
+/* What the guest's log says of the planned topology: its own function,
+ * not inlined, so that the report and the prediction do not share one
+ * frame with the scenario (-Wframe-larger-than under ASan). */
+static G_GNUC_NO_INLINE void
+scenarioJudge(const ScenarioRun *run, const PlanView *pv, const char *text,
+              GArray *hot, Verdict *v)
+{
+    const GuestScenario *sc = run->sc;
+    g_auto(GuestReport) r = { 0 };
+    g_auto(PpQemuGuestIO) pred = { 0 };
+    g_autoptr(GPtrArray) ioFailed = NULL;
+
+    guestParseLog(text, &r);
+    checkTopology(pv, &r, scenarioBuiltins(run), v);
+    ioFailed = checkResources(&r, v);
+    summarizePorts(&r, v);
+    if (sc->baseline && !v->barFailures)
+        problem(v, "the baseline's device BAR failures (docs/guest-truth.md) are gone: "
+                   "update the document and the scenario");
+    ppQemuPredictIOWindowFailures(run->def, run->plan, &pred);
+    checkIOPrediction(pv, &r, ioFailed, &pred, v);
+    if (sc->hotplug)
+        checkHotplugged(pv, &r, hot, v);
+}
+
 static void
 testScenario(gconstpointer data)
 {
@@ -1314,23 +1339,8 @@ testScenario(gconstpointer data)
         if (!ppLibvirtUndefine(guest.conn, sc->name, &err))
             problem(&v, "undefine failed: %s", err->message);
     }
-    if (text) {
-        g_auto(GuestReport) r = { 0 };
-        g_auto(PpQemuGuestIO) pred = { 0 };
-        g_autoptr(GPtrArray) ioFailed = NULL;
-
-        guestParseLog(text, &r);
-        checkTopology(pv, &r, scenarioBuiltins(&run), &v);
-        ioFailed = checkResources(&r, &v);
-        summarizePorts(&r, &v);
-        if (sc->baseline && !v.barFailures)
-            problem(&v, "the baseline's device BAR failures (docs/guest-truth.md) are gone: "
-                        "update the document and the scenario");
-        ppQemuPredictIOWindowFailures(run.def, run.plan, &pred);
-        checkIOPrediction(pv, &r, ioFailed, &pred, &v);
-        if (sc->hotplug)
-            checkHotplugged(pv, &r, hot, &v);
-    }
+    if (text)
+        scenarioJudge(&run, pv, text, hot, &v);
     if (notes->len)
         g_test_message("%s", notes->str);
     if (problems->len) {
