@@ -660,7 +660,7 @@ parityAddInputs(void)
         g_autofree char *base = g_path_get_basename(file);
         g_autofree char *tpath = g_strdup_printf("/libvirtagree/input/%s", base);
 
-        g_test_add_data_func(tpath, g_strdup(file), testParityInput);
+        g_test_add_data_func_full(tpath, g_strdup(file), testParityInput, g_free);
     }
 
     if (!corpus || !g_file_test(corpus, G_FILE_TEST_IS_DIR)) {
@@ -673,7 +673,7 @@ parityAddInputs(void)
         g_autofree char *base = g_path_get_basename(file);
         g_autofree char *tpath = g_strdup_printf("/libvirtagree/corpus/%s", base);
 
-        g_test_add_data_func(tpath, g_strdup(file), testParityInput);
+        g_test_add_data_func_full(tpath, g_strdup(file), testParityInput, g_free);
     }
 }
 
