@@ -68,17 +68,20 @@ for d in /sys/bus/pci/devices/*; do
 done
 complaints | while read -r l; do echo "PPGUEST-DMESG $l"; done
 while read -r l; do echo "PPGUEST-IOPORTS $l"; done </proc/ioports
-echo "PPGUEST-END $count"
-
 hold=""
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
     pphold=*) hold=${arg#pphold=} ;;
     esac
 done
+# The functions present before PPGUEST-END: the host hot-plugs as soon as
+# it reads that line, so a snapshot taken after it could already hold the
+# first hot-plugged function, which would then never be reported.
+seen=" $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+old=$(complaints | wc -l)
+echo "PPGUEST-END $count"
+
 if [ -n "$hold" ]; then
-    seen=" $(ls /sys/bus/pci/devices | tr '\n' ' ')"
-    old=$(complaints | wc -l)
     t=0
     while [ "$t" -lt "$((hold * 2))" ]; do
         sleep 0.5
