@@ -250,8 +250,9 @@ testPcBridgeFanOut(void)
     g_assert_nonnull(strstr(err->message, "SeaBIOS fits 8"));
 }
 
-/* Nearly two thousand devices in milliseconds: placement is linear. The bound is
- * loose (sanitizer builds are slow); the time is printed. */
+/* Nearly two thousand devices: past 240 root ports the plan takes a
+ * switch, and libvirt keeps it. How fast is the benchmark's business
+ * (bench/, as ratios in one run); here the time is only printed. */
 static void
 testSpeed(void)
 {
@@ -265,7 +266,6 @@ testSpeed(void)
     usec = g_get_monotonic_time() - start;
     g_assert_no_error(err);
     g_test_message("1900 devices planned and written in %" G_GINT64_FORMAT " us", usec);
-    g_assert_cmpint(usec, <, 2 * G_USEC_PER_SEC);
     /* 10 + 1 spare + 1890 / 8 shared ports: past 240 root ports, a switch */
     g_assert_cmpuint(res.counts[PP_CONTROLLER_MODEL_PCIE_ROOT_PORT] +
                      res.counts[PP_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT], ==, 10 + 1 + 237 + 1);
